@@ -1,0 +1,135 @@
+import { GraphFault, jsonBody, newRequestId } from './http.js';
+import type { EmulatorRequest, EmulatorResponse } from './http.js';
+
+interface BatchStep {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  dependsOn: string[];
+}
+
+export interface BatchChildLog {
+  id: string;
+  method: string;
+  url: string;
+  status: number;
+}
+
+const maxSteps = 20;
+/** Graph runs at most four Outlook sub-requests of a batch at a time (facts file §7). */
+const parallelSteps = 4;
+
+function parseSteps(request: EmulatorRequest): BatchStep[] {
+  const requests = jsonBody(request).requests;
+  if (!Array.isArray(requests) || requests.length === 0) throw new GraphFault(400, 'BadRequest', 'Invalid batch payload format.');
+  if (requests.length > maxSteps) throw new GraphFault(400, 'BadRequest', `Number of batch requests exceeds the limit of ${maxSteps}.`);
+  const seen = new Set<string>();
+  const steps = requests.map((raw): BatchStep => {
+    const step = raw as Record<string, unknown>;
+    if (typeof step.id !== 'string' || typeof step.method !== 'string' || typeof step.url !== 'string') {
+      throw new GraphFault(400, 'BadRequest', 'Each batch request needs an id, a method and a url.');
+    }
+    if (seen.has(step.id.toLowerCase())) throw new GraphFault(400, 'BadRequest', `Batch request ids must be unique; '${step.id}' appears twice.`);
+    seen.add(step.id.toLowerCase());
+    if (/^https?:/i.test(step.url)) throw new GraphFault(400, 'BadRequest', 'Batch request urls must be relative, without host or version.');
+    const headers = Object.fromEntries(Object.entries((step.headers ?? {}) as Record<string, unknown>).map(([key, value]) => [key.toLowerCase(), String(value)]));
+    if (step.body !== undefined && headers['content-type'] === undefined) {
+      throw new GraphFault(400, 'BadRequest', `Batch request '${step.id}' has a body but no Content-Type header.`);
+    }
+    const dependsOn = Array.isArray(step.dependsOn) ? step.dependsOn.map(String) : [];
+    return { id: step.id, method: step.method.toUpperCase(), url: step.url.startsWith('/') ? step.url : `/${step.url}`, headers, ...(step.body !== undefined ? { body: step.body } : {}), dependsOn };
+  });
+  for (const step of steps) {
+    for (const dependency of step.dependsOn) {
+      if (!seen.has(dependency.toLowerCase())) throw new GraphFault(400, 'BadRequest', `Batch request '${step.id}' depends on unknown request '${dependency}'.`);
+    }
+  }
+  return steps;
+}
+
+function stepBody(step: BatchStep): Buffer {
+  if (step.body === undefined) return Buffer.alloc(0);
+  const type = step.headers['content-type'] ?? '';
+  if (type.includes('json')) return Buffer.from(JSON.stringify(step.body));
+  // Non-JSON bodies travel as base64 (binary uploads) or, for MIME, as the base64 text Graph expects anyway.
+  if (typeof step.body !== 'string') return Buffer.from(JSON.stringify(step.body));
+  return type.startsWith('text/plain') ? Buffer.from(step.body) : Buffer.from(step.body, 'base64');
+}
+
+function responseBody(response: EmulatorResponse): unknown {
+  if (response.body === undefined) return undefined;
+  if (Buffer.isBuffer(response.body)) return response.body.toString('base64');
+  return response.body;
+}
+
+/** https://learn.microsoft.com/graph/json-batching — responses come back in any order. */
+export async function executeBatch(
+  request: EmulatorRequest,
+  execute: (child: EmulatorRequest) => Promise<EmulatorResponse>,
+): Promise<{ response: EmulatorResponse; children: BatchChildLog[] }> {
+  const steps = parseSteps(request);
+  const results = new Map<string, EmulatorResponse>();
+  const children: BatchChildLog[] = [];
+  const pending = new Map<string, Promise<void>>();
+
+  let running = 0;
+  const waiters: (() => void)[] = [];
+  const slot = async (): Promise<void> => {
+    if (running < parallelSteps) {
+      running += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => waiters.push(resolve));
+    running += 1;
+  };
+  const release = (): void => {
+    running -= 1;
+    waiters.shift()?.();
+  };
+
+  const run = (step: BatchStep): Promise<void> => {
+    const existing = pending.get(step.id);
+    if (existing) return existing;
+    const promise = (async () => {
+      await Promise.all(step.dependsOn.map((id) => run(steps.find((candidate) => candidate.id.toLowerCase() === id.toLowerCase()) as BatchStep)));
+      const failedDependency = step.dependsOn.find((id) => (results.get(id.toLowerCase())?.status ?? 500) >= 400);
+      let response: EmulatorResponse;
+      if (failedDependency) {
+        response = { status: 424, body: { error: { code: 'FailedDependency', message: `Dependent request '${failedDependency}' failed.` } } };
+      } else {
+        await slot();
+        try {
+          const [path = '', query = ''] = step.url.split('?');
+          response = await execute({
+            method: step.method,
+            path,
+            query: new URLSearchParams(query),
+            headers: { ...step.headers, authorization: request.headers.authorization ?? '' },
+            body: stepBody(step),
+            requestId: newRequestId(),
+            origin: request.origin,
+            batchStepId: step.id,
+          });
+        } finally {
+          release();
+        }
+      }
+      results.set(step.id.toLowerCase(), response);
+      children.push({ id: step.id, method: step.method, url: step.url, status: response.status });
+    })();
+    pending.set(step.id, promise);
+    return promise;
+  };
+
+  await Promise.all(steps.map(run));
+  const responses = steps
+    .map((step) => {
+      const response = results.get(step.id.toLowerCase()) as EmulatorResponse;
+      const body = responseBody(response);
+      return { id: step.id, status: response.status, headers: response.headers ?? {}, ...(body !== undefined ? { body } : {}) };
+    })
+    .sort(() => Math.random() - 0.5);
+  return { response: { status: 200, body: { responses } }, children };
+}

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import type { EmulatorContext } from './context.js';
+import type { FaultInjector } from './faults.js';
+import { GraphFault, jsonBody, noContent, ok, route } from './http.js';
+import type { Route } from './http.js';
+import { messageResource } from './routes/mail.js';
+import { permissionResource } from './routes/drive.js';
+import type { Drive, DriveItem } from './sharepoint.js';
+import type { TeamsPost } from './teams.js';
+
+export interface RequestLogEntry {
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  appId?: string;
+  batch?: { id: string; method: string; url: string; status: number }[];
+}
+
+const inboundEmailSchema = z.object({
+  to: z.email().optional(),
+  from: z.object({ name: z.string().optional(), address: z.email() }),
+  subject: z.string(),
+  body: z.string().default(''),
+  contentType: z.enum(['text', 'html']).optional(),
+  headers: z.array(z.object({ name: z.string().min(1), value: z.string() })).optional(),
+});
+
+export interface ControlState {
+  faults: FaultInjector;
+  teamsPosts: TeamsPost[];
+  requestLog: RequestLogEntry[];
+  reset(): void;
+}
+
+function driveTree(context: EmulatorContext, drive: Drive, item: DriveItem): Record<string, unknown> {
+  const { permissions, inheritedFrom } = context.sharepoint.effectivePermissions(drive, item);
+  return {
+    id: item.id,
+    name: item.name,
+    folder: item.folder,
+    size: item.content?.length ?? 0,
+    lastModifiedDateTime: item.lastModifiedDateTime,
+    ...(item.mimeType ? { mimeType: item.mimeType } : {}),
+    permissionsInherited: inheritedFrom !== undefined,
+    permissions: permissions.map((permission) => permissionResource(permission)),
+    children: [...item.children]
+      .map((id) => drive.items.get(id))
+      .filter((child): child is DriveItem => child !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((child) => driveTree(context, drive, child)),
+  };
+}
+
+/** `/_emulator/*`: not part of Graph; how tests and `npm start` drive and inspect the tenant. */
+export function controlRoutes(context: EmulatorContext, control: ControlState): Route[] {
+  return [
+    route('POST', '/_emulator/inbox', (request) => {
+      const parsed = inboundEmailSchema.safeParse(jsonBody(request));
+      if (!parsed.success) throw new GraphFault(400, 'BadRequest', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+      const email = parsed.data;
+      const mailbox = email.to ? context.mail.resolve(email.to) : [...context.mail.mailboxes.values()][0];
+      if (!mailbox) throw new GraphFault(400, 'BadRequest', 'The tenant has no mailbox.');
+      const message = context.mail.deliver(mailbox, {
+        from: email.from,
+        subject: email.subject,
+        body: email.body,
+        ...(email.contentType ? { contentType: email.contentType } : {}),
+        ...(email.headers ? { headers: email.headers } : {}),
+      });
+      return ok({ id: message.id, internetMessageId: message.internetMessageId }, 201);
+    }),
+    route('GET', '/_emulator/state', () => {
+      const mailboxes = [...context.mail.mailboxes.values()].map((mailbox) => ({
+        address: mailbox.address,
+        folders: Object.fromEntries(
+          [...mailbox.folders.values()].map((folder) => [
+            folder.wellKnownName,
+            mailbox.messagesIn(folder.id).map((message) => ({
+              ...messageResource(mailbox, message, { select: undefined }),
+              internetMessageHeaders: message.internetMessageHeaders,
+              singleValueExtendedProperties: message.singleValueExtendedProperties,
+            })),
+          ]),
+        ),
+      }));
+      const sites = context.sharepoint.sites.map((site) => ({
+        id: site.id,
+        path: site.path,
+        drives: site.drives.map((drive) => ({ id: drive.id, name: drive.name, root: driveTree(context, drive, drive.root) })),
+        lists: site.lists
+          .filter((list) => list.template === 'genericList')
+          .map((list) => ({
+            id: list.id,
+            displayName: list.displayName,
+            columns: list.columns.map((column) => ({ name: column.name, type: column.type, indexed: column.indexed, enforceUniqueValues: column.enforceUniqueValues })),
+            items: [...list.items.values()].map((item) => ({ id: item.id, version: item.version, fields: item.fields })),
+          })),
+      }));
+      return ok({
+        now: context.clock.now().toISOString(),
+        mailboxes,
+        outbound: context.mail.outbound,
+        sites,
+        sharingInvitations: context.sharepoint.sharingInvitations,
+        teams: control.teamsPosts,
+        subscriptions: context.subscriptions.list(),
+        notifications: context.subscriptions.deliveries,
+      });
+    }),
+    route('GET', '/_emulator/requests', () => ok({ value: control.requestLog })),
+    route('POST', '/_emulator/faults', (request) => {
+      try {
+        return ok({ ids: control.faults.add(JSON.parse(request.body.toString('utf8'))) }, 201);
+      } catch (error) {
+        throw new GraphFault(400, 'BadRequest', error instanceof Error ? error.message : String(error));
+      }
+    }),
+    route('GET', '/_emulator/faults', () => ok({ value: control.faults.list() })),
+    route('DELETE', '/_emulator/faults', () => {
+      control.faults.clear();
+      return noContent();
+    }),
+    route('POST', '/_emulator/reset', () => {
+      control.reset();
+      return noContent();
+    }),
+    route('POST', '/_emulator/subscriptions/([^/]+)/lifecycle', (request, [id = '']) => {
+      const event = z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']).parse(jsonBody(request).event);
+      context.subscriptions.lifecycle(id, event);
+      return noContent(202);
+    }),
+    route('POST', '/_emulator/notifications/drop', (request) => {
+      context.subscriptions.dropNext(z.number().int().positive().parse(jsonBody(request).count));
+      return noContent(202);
+    }),
+    route('POST', '/_emulator/mailboxes/([^/]+)/sync-state', (request, [address = '']) => {
+      const mailbox = context.mail.resolve(address);
+      context.syncResetModes.set(mailbox, z.enum(['expired', 'reset']).parse(jsonBody(request).mode));
+      mailbox.invalidateSyncState();
+      return noContent(202);
+    }),
+    route('POST', '/_emulator/clock', (request) => {
+      const body = z.object({ advanceMs: z.number().optional(), set: z.iso.datetime().optional() }).parse(jsonBody(request));
+      if (body.set) context.clock.set(new Date(body.set));
+      if (body.advanceMs) context.clock.advance(body.advanceMs);
+      return ok({ now: context.clock.now().toISOString() });
+    }),
+  ];
+}

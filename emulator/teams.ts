@@ -1,0 +1,80 @@
+import type { EmulatorRequest, EmulatorResponse } from './http.js';
+import type { TenantSeed } from './tenant.js';
+
+export interface TeamsPost {
+  webhook: string;
+  receivedAt: string;
+  card: unknown;
+  /** What the flow's run history would show: the trigger accepts first, posting happens after. */
+  runStatus: 'Succeeded' | 'Failed';
+  runError?: string;
+}
+
+/** Teams accepts messages up to about 28 KB (facts file §9.3). */
+const maxPayloadBytes = 28 * 1024;
+const supportedElements = new Set([
+  'TextBlock', 'RichTextBlock', 'TextRun', 'FactSet', 'ColumnSet', 'Column', 'Container', 'Image', 'ImageSet', 'ActionSet', 'Table', 'TableRow', 'TableCell', 'Input.Text', 'Input.Date', 'Input.Toggle', 'Input.ChoiceSet',
+]);
+const supportedActions = new Set(['Action.OpenUrl', 'Action.ShowCard', 'Action.ToggleVisibility', 'Action.Submit', 'Action.Execute']);
+
+function logicAppsError(status: number, code: string, message: string): EmulatorResponse {
+  return { status, body: { error: { code, message } } };
+}
+
+/** Checks a card as Teams renders it: schema ≤ 1.5, known elements, absolute http(s) links. */
+function cardProblem(card: unknown): string | undefined {
+  if (typeof card !== 'object' || card === null) return 'The attachment content is not an Adaptive Card.';
+  const { type, version, body, actions } = card as Record<string, unknown>;
+  if (type !== 'AdaptiveCard') return "The attachment content must have type 'AdaptiveCard'.";
+  if (typeof version !== 'string' || !/^1\.[0-5]$/.test(version)) return `Adaptive Card version '${String(version)}' is not supported by Teams (1.5 or lower).`;
+  const problems: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (typeof element.type === 'string') {
+      if (element.type.startsWith('Action.')) {
+        if (!supportedActions.has(element.type)) problems.push(`Unknown action type '${element.type}'.`);
+        if (element.type === 'Action.OpenUrl' && (typeof element.url !== 'string' || !/^https?:\/\//i.test(element.url))) problems.push('Action.OpenUrl needs an absolute http(s) url.');
+      } else if (!supportedElements.has(element.type)) {
+        problems.push(`Unknown element type '${element.type}'.`);
+      }
+    }
+    for (const value of Object.values(element)) if (typeof value === 'object') visit(value);
+  };
+  visit(body ?? []);
+  visit(actions ?? []);
+  return problems[0];
+}
+
+/**
+ * The Workflows "When a Teams webhook request is received" trigger: the URL's `sig` is the
+ * credential, the trigger answers 202 at once, and the card is posted afterwards.
+ * https://learn.microsoft.com/connectors/teams/
+ */
+export function handleWorkflowWebhook(tenant: TenantSeed, posts: TeamsPost[], request: EmulatorRequest, now: Date): EmulatorResponse {
+  const match = /^\/workflows\/([^/]+)\/triggers\/manual\/paths\/invoke$/i.exec(request.path);
+  const flow = tenant.teamsWebhooks.find((candidate) => candidate.flowId.toLowerCase() === match?.[1]?.toLowerCase());
+  if (!flow) return logicAppsError(404, 'WorkflowNotFound', `The workflow '${match?.[1] ?? ''}' could not be found.`);
+  if (request.method !== 'POST') return logicAppsError(405, 'MethodNotAllowed', 'The trigger only accepts POST.');
+  if (request.query.get('sig') !== flow.signature) {
+    return logicAppsError(401, 'DirectApiInvalidAuthorizationSignature', 'The provided authorization signature is not valid for the workflow trigger.');
+  }
+  if (request.body.length > maxPayloadBytes) return logicAppsError(413, 'MessageSizeTooBig', `The request content size exceeds the maximum of ${maxPayloadBytes} bytes.`);
+  let payload: unknown;
+  try {
+    payload = JSON.parse(request.body.toString('utf8'));
+  } catch {
+    return logicAppsError(400, 'InvalidRequestContent', 'The request content is not valid JSON.');
+  }
+  const { type, attachments } = (payload ?? {}) as Record<string, unknown>;
+  if (type !== 'message' || !Array.isArray(attachments) || attachments.length === 0) {
+    return logicAppsError(400, 'TriggerInputSchemaMismatch', "The input body for trigger 'manual' of type 'Request' did not match its schema: expected type 'message' with a non-empty 'attachments' array.");
+  }
+  for (const attachment of attachments) {
+    const { contentType, content } = (attachment ?? {}) as Record<string, unknown>;
+    const problem = contentType !== 'application/vnd.microsoft.card.adaptive' ? "Attachment contentType must be 'application/vnd.microsoft.card.adaptive'." : cardProblem(content);
+    posts.push({ webhook: flow.name, receivedAt: now.toISOString(), card: content, runStatus: problem ? 'Failed' : 'Succeeded', ...(problem ? { runError: problem } : {}) });
+  }
+  return { status: 202 };
+}
