@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { startEmulator } from '../emulator/server.js';
+import { loadDevTenant } from '../emulator/tenant.js';
+import { ensureDevCertificates } from '../emulator/tls.js';
+import { startAzurite } from './azurite.js';
+import { spawnLocalHost } from './functions-host/spawn-host.js';
+import { embeddedTenantSettings, readLocalSettings } from './local-settings.js';
+
+/**
+ * `npm start`: Azurite, the Microsoft 365 emulator with the embedded tenant, and the local
+ * Functions host running weqs; then the inbox subscription is created through the real webhook
+ * handshake.
+ */
+const { values } = parseArgs({
+  options: {
+    'emulator-port': { type: 'string', default: '4000' },
+    'host-port': { type: 'string', default: '7071' },
+    'no-demo': { type: 'boolean', default: false },
+  },
+});
+
+const certificates = await ensureDevCertificates();
+const tenant = await loadDevTenant();
+console.log('Starting Azurite (in memory, telemetry off)...');
+const azurite = await startAzurite();
+const emulator = await startEmulator({ tenant, certificates, port: Number(values['emulator-port']) });
+const hostUrl = `http://127.0.0.1:${values['host-port']}`;
+const settings = embeddedTenantSettings(await readLocalSettings(), {
+  emulatorUrl: emulator.url,
+  webhookUrl: emulator.webhookUrl('staff-channel'),
+  storage: azurite.connectionString,
+  hostUrl,
+});
+console.log('Starting the local Functions host...');
+const host = await spawnLocalHost({
+  env: { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath, WEQS_LOG_FORMAT: 'pretty' },
+  port: Number(values['host-port']),
+  onOutput: (text) => process.stdout.write(text),
+});
+const subscribed = await fetch(`${host.url}/admin/functions/maintainSubscription`, { method: 'POST' });
+if (!subscribed.ok) throw new Error(`Creating the inbox subscription failed with ${subscribed.status}`);
+const subscriptions = emulator.context.subscriptions.list();
+
+const inbox = settings.WEQS_INBOX_ADDRESS ?? '';
+console.log(`
+weqs is running against the embedded Microsoft 365 tenant.
+
+  Functions host     ${host.url}/api  (notifications: ${settings.WEQS_NOTIFICATION_URL})
+  Microsoft 365      ${emulator.url}  (Graph ${emulator.url}/v1.0, state ${emulator.url}/_emulator/state)
+  Azure Storage      Azurite on 127.0.0.1 (blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table})
+  Inbox              ${inbox}  (${subscriptions.length} change-notification subscription)
+
+Send a request email from another terminal:
+  npm run send -- --from jo.bloggs@northshire.nhs.example --subject "Work Experience Quality Standard – Northshire Hospitals NHS Foundation Trust"
+
+Press Ctrl+C to stop.
+`);
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping...');
+  await host.stop();
+  await emulator.stop();
+  await azurite.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,30 @@
+import type { HttpHandler, StorageQueueHandler, TimerHandler } from '@azure/functions';
+import { queueNames } from '../src/storage/queues.js';
+import { handleSubscriptionEvent } from './handle-subscription-event.js';
+import { inboxNotifications } from './inbox-notifications.js';
+import { maintainSubscription } from './maintain-subscription.js';
+import { processInboundMessage } from './process-inbound-message.js';
+import { subscriptionLifecycle } from './subscription-lifecycle.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** NCRONTAB with seconds: `{second} {minute} {hour} {day} {month} {day-of-week}`, in UTC. */
+export type NcrontabSchedule = string;
+
+export type FunctionDefinition =
+  | { name: string; trigger: { type: 'http'; route: string; methods: HttpMethod[]; authLevel: 'anonymous' | 'function' }; handler: HttpHandler }
+  | { name: string; trigger: { type: 'queue'; queueName: string; connection: 'AzureWebJobsStorage' }; handler: StorageQueueHandler }
+  | { name: string; trigger: { type: 'timer'; schedule: NcrontabSchedule }; handler: TimerHandler };
+
+/**
+ * The single table of weqs's functions. `functions/index.ts` registers it with @azure/functions
+ * in Azure; the local host (dev/functions-host) runs the same table here.
+ */
+export const functionDefinitions: FunctionDefinition[] = [
+  // Graph posts here; clientState authenticates it (Graph cannot send a function key header).
+  { name: 'inboxNotifications', trigger: { type: 'http', route: 'notifications', methods: ['POST'], authLevel: 'anonymous' }, handler: inboxNotifications },
+  { name: 'subscriptionLifecycle', trigger: { type: 'http', route: 'lifecycle', methods: ['POST'], authLevel: 'anonymous' }, handler: subscriptionLifecycle },
+  { name: 'processInboundMessage', trigger: { type: 'queue', queueName: queueNames.inboundMessages, connection: 'AzureWebJobsStorage' }, handler: processInboundMessage },
+  { name: 'handleSubscriptionEvent', trigger: { type: 'queue', queueName: queueNames.subscriptionEvents, connection: 'AzureWebJobsStorage' }, handler: handleSubscriptionEvent },
+  { name: 'maintainSubscription', trigger: { type: 'timer', schedule: '0 7 */6 * * *' }, handler: maintainSubscription },
+];

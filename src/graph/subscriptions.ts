@@ -1,0 +1,55 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Subscription as GraphSubscription } from '@microsoft/microsoft-graph-types';
+import type { Subscription, SubscriptionSpec, SubscriptionsPort } from '../ports/subscriptions.port.js';
+import { isGraphError } from './graph-errors.js';
+
+function toSubscription(raw: GraphSubscription): Subscription {
+  return {
+    id: raw.id ?? '',
+    resource: raw.resource ?? '',
+    changeType: raw.changeType ?? '',
+    notificationUrl: raw.notificationUrl ?? '',
+    lifecycleNotificationUrl: raw.lifecycleNotificationUrl ?? null,
+    expirationDateTime: raw.expirationDateTime ?? '',
+  };
+}
+
+/** https://learn.microsoft.com/graph/api/resources/subscription */
+export class GraphSubscriptions implements SubscriptionsPort {
+  constructor(private readonly graph: Client) {}
+
+  async list(): Promise<Subscription[]> {
+    const page = (await this.graph.api('/subscriptions').get()) as { value: GraphSubscription[] };
+    return page.value.map(toSubscription);
+  }
+
+  async create(spec: SubscriptionSpec): Promise<Subscription | undefined> {
+    try {
+      return toSubscription((await this.graph.api('/subscriptions').post(spec)) as GraphSubscription);
+    } catch (error) {
+      if (isGraphError(error, 409)) return undefined;
+      throw error;
+    }
+  }
+
+  async renew(id: string, expirationDateTime: string): Promise<Subscription | undefined> {
+    try {
+      return toSubscription((await this.graph.api(`/subscriptions/${encodeURIComponent(id)}`).patch({ expirationDateTime })) as GraphSubscription);
+    } catch (error) {
+      if (isGraphError(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  async reauthorize(id: string): Promise<void> {
+    await this.graph.api(`/subscriptions/${encodeURIComponent(id)}/reauthorize`).post({});
+  }
+
+  async delete(id: string): Promise<void> {
+    try {
+      await this.graph.api(`/subscriptions/${encodeURIComponent(id)}`).delete();
+    } catch (error) {
+      if (!isGraphError(error, 404)) throw error;
+    }
+  }
+}

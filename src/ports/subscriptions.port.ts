@@ -1,0 +1,28 @@
+/** A Graph change-notification subscription as weqs needs to see it. */
+export interface Subscription {
+  id: string;
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | null;
+  expirationDateTime: string;
+}
+
+export interface SubscriptionSpec {
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string;
+  clientState: string;
+  expirationDateTime: string;
+}
+
+export interface SubscriptionsPort {
+  list(): Promise<Subscription[]>;
+  /** Resolves to undefined when Graph says the same subscription already exists (409). */
+  create(spec: SubscriptionSpec): Promise<Subscription | undefined>;
+  /** Resolves to undefined when the subscription no longer exists (404). */
+  renew(id: string, expirationDateTime: string): Promise<Subscription | undefined>;
+  reauthorize(id: string): Promise<void>;
+  delete(id: string): Promise<void>;
+}

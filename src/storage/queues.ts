@@ -1,0 +1,48 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { QueueServiceClient } from '@azure/storage-queue';
+import type { QueueClient } from '@azure/storage-queue';
+import type { Config } from '../config.js';
+
+/** Queue names shared by the producers and the function table's triggers. */
+export const queueNames = {
+  inboundMessages: 'inbound-messages',
+  subscriptionEvents: 'subscription-events',
+} as const;
+
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+export function queueServiceClient(storage: Config['storage']): QueueServiceClient {
+  if ('connectionString' in storage) return QueueServiceClient.fromConnectionString(storage.connectionString);
+  return new QueueServiceClient(`https://${storage.accountName}.queue.core.windows.net`, new DefaultAzureCredential());
+}
+
+/**
+ * Messages are base64-encoded JSON, as the Functions queue trigger expects by default
+ * (host.json `extensions.queues.messageEncoding`).
+ * https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue#host-json
+ */
+export function encodeQueueMessage(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
+}
+
+export class Queues {
+  private readonly ready = new Map<string, Promise<QueueClient>>();
+
+  constructor(private readonly service: QueueServiceClient) {}
+
+  client(name: QueueName | `${QueueName}-poison`): Promise<QueueClient> {
+    let client = this.ready.get(name);
+    if (!client) {
+      const queue = this.service.getQueueClient(name);
+      client = queue.createIfNotExists().then(() => queue);
+      client.catch(() => this.ready.delete(name));
+      this.ready.set(name, client);
+    }
+    return client;
+  }
+
+  async send(name: QueueName, value: unknown, options: { visibilityTimeoutSeconds?: number } = {}): Promise<void> {
+    const queue = await this.client(name);
+    await queue.sendMessage(encodeQueueMessage(value), options.visibilityTimeoutSeconds ? { visibilityTimeout: options.visibilityTimeoutSeconds } : {});
+  }
+}

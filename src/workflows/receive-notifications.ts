@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { changeNotificationCollectionSchema, sortChangeNotifications, sortLifecycleNotifications } from '../graph/change-notifications.js';
+import { logger } from '../logging.js';
+
+export interface WebhookResponse {
+  status: number;
+  body?: string;
+  contentType?: string;
+}
+
+/** An inbox message to look at: what the webhook puts on the queue, and all the queue function needs. */
+export const inboundMessageReferenceSchema = z.object({
+  kind: z.literal('inbox-message'),
+  messageId: z.string().min(1).max(512),
+  source: z.enum(['notification', 'sweep', 'replay']),
+  notifiedAt: z.iso.datetime(),
+});
+export type InboundMessageReference = z.infer<typeof inboundMessageReferenceSchema>;
+
+/** What the lifecycle webhook puts on the queue. */
+export const subscriptionEventSchema = z.object({
+  kind: z.literal('subscription-event'),
+  event: z.enum(['reauthorizationRequired', 'subscriptionRemoved', 'missed']),
+  subscriptionId: z.string().min(1),
+  notifiedAt: z.iso.datetime(),
+});
+export type SubscriptionEvent = z.infer<typeof subscriptionEventSchema>;
+
+/**
+ * Graph validates a notification URL by POSTing `?validationToken=`; the decoded token must come
+ * back as text/plain within 10 seconds.
+ * https://learn.microsoft.com/graph/change-notifications-delivery-webhooks#notificationurl-validation
+ */
+export function validationHandshake(validationToken: string | null): WebhookResponse | undefined {
+  if (validationToken === null) return undefined;
+  return { status: 200, body: validationToken, contentType: 'text/plain' };
+}
+
+function parseCollection(body: string): unknown[] | undefined {
+  try {
+    const parsed = changeNotificationCollectionSchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data.value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Persist, then acknowledge: the notifications are queued and Graph gets 202 within milliseconds;
+ * the work happens in the queue function (Graph throttles endpoints slower than 3 seconds).
+ */
+export async function receiveChangeNotifications(
+  body: string,
+  clientState: string,
+  enqueue: (reference: InboundMessageReference) => Promise<void>,
+  now: () => Date = () => new Date(),
+): Promise<WebhookResponse> {
+  const items = parseCollection(body);
+  if (!items) {
+    logger().warn({ outcome: 'malformed-notification' }, 'rejected a request to the notification endpoint that is not a change notification collection');
+    return { status: 400 };
+  }
+  const { accepted, forged, malformed } = sortChangeNotifications(items, clientState);
+  if (forged + malformed > 0) logger().warn({ forged, malformed }, 'ignored notifications with a wrong clientState or shape');
+  const references = accepted
+    .filter((notification) => notification.changeType === 'created' && notification.resourceData?.id)
+    .map((notification): InboundMessageReference => ({
+      kind: 'inbox-message',
+      messageId: notification.resourceData?.id as string,
+      source: 'notification',
+      notifiedAt: now().toISOString(),
+    }));
+  await Promise.all(references.map(enqueue));
+  logger().info({ queued: references.length }, 'queued inbox notifications');
+  return { status: accepted.length > 0 || items.length === 0 ? 202 : 403 };
+}
+
+/** https://learn.microsoft.com/graph/change-notifications-lifecycle-events */
+export async function receiveLifecycleNotifications(
+  body: string,
+  clientState: string,
+  enqueue: (event: SubscriptionEvent) => Promise<void>,
+  now: () => Date = () => new Date(),
+): Promise<WebhookResponse> {
+  const items = parseCollection(body);
+  if (!items) return { status: 400 };
+  const { accepted, forged, malformed } = sortLifecycleNotifications(items, clientState);
+  if (forged + malformed > 0) logger().warn({ forged, malformed }, 'ignored lifecycle notifications with a wrong clientState or shape');
+  await Promise.all(
+    accepted.map((notification) =>
+      enqueue({ kind: 'subscription-event', event: notification.lifecycleEvent, subscriptionId: notification.subscriptionId, notifiedAt: now().toISOString() }),
+    ),
+  );
+  logger().info({ events: accepted.map((notification) => notification.lifecycleEvent) }, 'queued subscription lifecycle events');
+  return { status: accepted.length > 0 ? 202 : 403 };
+}

@@ -1,0 +1,136 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { startAzurite } from '../../dev/azurite.js';
+import type { RunningAzurite } from '../../dev/azurite.js';
+import { spawnLocalHost } from '../../dev/functions-host/spawn-host.js';
+import type { SpawnedHost } from '../../dev/functions-host/spawn-host.js';
+import { embeddedTenantSettings, readLocalSettings } from '../../dev/local-settings.js';
+import { ensureDevCertificates } from '../../emulator/tls.js';
+import { startTestEmulator } from './emulator.js';
+import type { TestEmulator, TestEmulatorOptions } from './emulator.js';
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  correlationId?: string;
+  [key: string]: unknown;
+}
+
+export interface Stack {
+  azurite: RunningAzurite;
+  env: TestEmulator;
+  host: SpawnedHost;
+  settings: Record<string, string>;
+  logs: LogLine[];
+  waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Kills the host (a crash) and starts a fresh one on the same storage and tenant. */
+  restartHost(mode?: 'crash' | 'graceful'): Promise<void>;
+  invokeTimer(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions extends TestEmulatorOptions {
+  /** Short leases let a crashed host's messages come back quickly. */
+  leaseMs?: number;
+  settings?: Record<string, string>;
+}
+
+/** The notification URL names the host's port, which must stay the same across host restarts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The whole local system, as `npm start` runs it: Azurite, the emulator and the Functions host in its own process. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const certificates = await ensureDevCertificates();
+  const azurite = await startAzurite();
+  const env = await startTestEmulator(options);
+  const logs: LogLine[] = [];
+  const waiters = new Set<() => void>();
+  let buffer = '';
+  const onOutput = (text: string): void => {
+    buffer += text;
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      try {
+        logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        // a partial line from a crash
+      }
+    }
+    for (const wake of waiters) wake();
+  };
+  let host: SpawnedHost | undefined;
+  const hostPort = await freePort();
+  const settings: Record<string, string> = {
+    ...embeddedTenantSettings(await readLocalSettings(), {
+      emulatorUrl: env.emulator.url,
+      webhookUrl: env.emulator.webhookUrl('staff-channel'),
+      storage: azurite.connectionString,
+      hostUrl: `http://127.0.0.1:${hostPort}`,
+    }),
+    ...(options.settings ?? {}),
+  };
+  const start = (): Promise<SpawnedHost> =>
+    spawnLocalHost({
+      env: { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath },
+      port: hostPort,
+      timers: false,
+      ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      onOutput,
+    });
+  host = await start();
+
+  const stack: Stack = {
+    azurite,
+    env,
+    get host() {
+      return host as SpawnedHost;
+    },
+    settings,
+    logs,
+    waitForLog(predicate, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const found = logs.find(predicate);
+          if (found) {
+            waiters.delete(wake);
+            clearTimeout(timer);
+            resolve(found);
+          }
+          return Boolean(found);
+        };
+        const wake = (): void => void check();
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(new Error(`No matching log line within ${timeoutMs} ms. Last lines:\n${logs.slice(-15).map((line) => JSON.stringify(line)).join('\n')}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(wake);
+      });
+    },
+    async restartHost(mode = 'crash') {
+      if (mode === 'crash') await host?.kill();
+      else await host?.stop();
+      host = await start();
+    },
+    async invokeTimer(name) {
+      const response = await fetch(`${(host as SpawnedHost).url}/admin/functions/${name}`, { method: 'POST' });
+      if (!response.ok) throw new Error(`Invoking ${name} failed with ${response.status}`);
+    },
+    async stop() {
+      await host?.stop();
+      await env.stop();
+      await azurite.stop();
+    },
+  };
+  return stack;
+}
