@@ -14,7 +14,6 @@ export interface TokenClaims {
 }
 
 const graphAudiences = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
-const tokenLifetimeSeconds = 3599;
 
 export interface TokenService {
   /** Handles `/{tenant}/...` Entra endpoints; returns undefined for other paths. */
@@ -76,7 +75,9 @@ export async function createTokenService(
   tenant: TenantSeed,
   resolveCertificate: (reference: string) => string,
   now: () => Date,
+  options: { lifetimeSeconds?: number } = {},
 ): Promise<TokenService> {
+  const tokenLifetimeSeconds = options.lifetimeSeconds ?? 3599;
   const { privateKey, publicKey } = await generateKeyPair('RS256');
   const keyId = randomUUID();
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: keyId, use: 'sig', alg: 'RS256' };

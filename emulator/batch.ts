@@ -58,6 +58,33 @@ function stepBody(step: BatchStep): Buffer {
   return type.startsWith('text/plain') ? Buffer.from(step.body) : Buffer.from(step.body, 'base64');
 }
 
+const jsonContentType = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const canonicalNames: Record<string, string> = {
+  'cache-control': 'Cache-Control',
+  'content-type': 'Content-Type',
+  etag: 'ETag',
+  location: 'Location',
+  'odata-version': 'OData-Version',
+  'retry-after': 'Retry-After',
+  'www-authenticate': 'WWW-Authenticate',
+};
+
+/**
+ * A step's response headers as Graph writes them in a batch: `Cache-Control`, and `Content-Type`
+ * for JSON bodies (the SDK's BatchResponseContent only parses a body as JSON when it sees
+ * `Content-Type: application/json`). https://learn.microsoft.com/graph/json-batching#example-json-batch-response
+ */
+function responseHeaders(response: EmulatorResponse): Record<string, string> {
+  const headers: Record<string, string> = { 'Cache-Control': 'no-cache' };
+  for (const [name, value] of Object.entries(response.headers ?? {})) headers[canonicalNames[name.toLowerCase()] ?? name] = value;
+  const isJson = response.body !== undefined && !Buffer.isBuffer(response.body) && typeof response.body !== 'string';
+  if (isJson && headers['Content-Type'] === undefined) {
+    headers['Content-Type'] = response.status < 400 ? jsonContentType : 'application/json';
+    if (response.status < 400) headers['OData-Version'] = '4.0';
+  }
+  return headers;
+}
+
 function responseBody(response: EmulatorResponse): unknown {
   if (response.body === undefined) return undefined;
   if (Buffer.isBuffer(response.body)) return response.body.toString('base64');
@@ -128,7 +155,7 @@ export async function executeBatch(
     .map((step) => {
       const response = results.get(step.id.toLowerCase()) as EmulatorResponse;
       const body = responseBody(response);
-      return { id: step.id, status: response.status, headers: response.headers ?? {}, ...(body !== undefined ? { body } : {}) };
+      return { id: step.id, status: response.status, headers: responseHeaders(response), ...(body !== undefined ? { body } : {}) };
     })
     .sort(() => Math.random() - 0.5);
   return { response: { status: 200, body: { responses } }, children };

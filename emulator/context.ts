@@ -17,6 +17,8 @@ export interface EmulatorTuning {
   /** How long an async driveItem copy takes. */
   copyDelayMs: number;
   notificationRetryDelaysMs: number[];
+  /** Lifetime of issued access tokens (Entra: 3599 s); tests shorten it to see expiry in real time. */
+  tokenLifetimeSeconds: number;
 }
 
 /**

@@ -256,13 +256,16 @@ export function evaluateFilter(node: FilterNode, target: unknown, scope: Record<
   }
 }
 
-/** Applies $select: always keeps `id` and OData annotations, as Graph does. */
+/**
+ * Applies $select: always keeps `id` and OData annotations, as Graph does. Instance annotations
+ * such as `@microsoft.graph.downloadUrl` are returned only when selected.
+ * https://learn.microsoft.com/graph/api/resources/driveitem#instance-attributes
+ */
 export function selectFields(item: Record<string, unknown>, select: readonly string[] | undefined): Record<string, unknown> {
   if (!select || select.length === 0) return item;
   const wanted = new Set(select.map((field) => field.toLowerCase()));
-  return Object.fromEntries(
-    Object.entries(item).filter(([key]) => key === 'id' || key.startsWith('@') || wanted.has(key.toLowerCase())),
-  );
+  const keep = (key: string): boolean => key === 'id' || (key.startsWith('@') && !key.startsWith('@microsoft.graph.')) || wanted.has(key.toLowerCase());
+  return Object.fromEntries(Object.entries(item).filter(([key]) => keep(key)));
 }
 
 export function parseSelect(query: URLSearchParams): string[] | undefined {

@@ -47,6 +47,7 @@ const defaultTuning: EmulatorTuning = {
   bounceDelayMs: 300,
   copyDelayMs: 20,
   notificationRetryDelaysMs: [250, 500, 1000, 2000, 4000, 8000],
+  tokenLifetimeSeconds: 3599,
 };
 
 const jsonContentType = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
@@ -75,6 +76,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     // Tokens live in real time: clients cache them by the real clock, so advancing the virtual
     // clock (for subscription expiry and the review calendar) must not expire them.
     () => new Date(),
+    { lifetimeSeconds: tuning.tokenLifetimeSeconds },
   );
   const control: ControlState = { faults: new FaultInjector(), teamsPosts: [] as TeamsPost[], requestLog: [] as RequestLogEntry[], reset: () => undefined };
 

@@ -193,10 +193,21 @@ export function driveRoutes(context: EmulatorContext): Route[] {
     const { drive, action } = target;
     const site = drive.site;
     const select = parseSelect(request.query);
+    if (target.actionId && !((action === 'children' && request.method === 'GET') || action === 'permissions')) {
+      throw new GraphFault(400, 'invalidRequest', 'Invalid request');
+    }
 
     if (request.method === 'GET' && !action) {
       authorize(request, site, 'read');
       return ok(selectFields(itemResource(request, drive, target.item as DriveItem), select));
+    }
+    if (request.method === 'GET' && action === 'children' && target.actionId) {
+      // children/{child-id} navigates to one child (OData navigation property).
+      authorize(request, site, 'read');
+      const parent = target.item as DriveItem;
+      const child = parent.children.has(target.actionId) ? drive.items.get(target.actionId) : undefined;
+      if (!child) throw new GraphFault(404, 'itemNotFound', 'The resource could not be found.');
+      return ok(selectFields(itemResource(request, drive, child), select));
     }
     if (request.method === 'GET' && action === 'children') {
       authorize(request, site, 'read');
@@ -211,7 +222,7 @@ export function driveRoutes(context: EmulatorContext): Route[] {
         const next = new URLSearchParams(request.query);
         next.delete('$skiptoken');
         next.set('$skiptoken', encodeToken({ offset: offset + top }));
-        body['@odata.nextLink'] = `${request.origin}/v1.0${request.path}?${next.toString()}`;
+        body['@odata.nextLink'] = `${request.origin}/v1.0${request.path}?${next.toString().replace(/%24/g, '$')}`; // Graph writes $top/$skiptoken unescaped
       }
       return ok(body);
     }
@@ -300,11 +311,15 @@ export function driveRoutes(context: EmulatorContext): Route[] {
     }
     if (action === 'permissions') {
       const item = target.item as DriveItem;
-      if (request.method === 'GET' && !target.actionId) {
+      if (request.method === 'GET') {
         authorize(request, site, 'read');
         const { permissions, inheritedFrom } = context.sharepoint.effectivePermissions(drive, item);
         const from = inheritedFrom ? { drive, item: inheritedFrom, path: `/drives/${drive.id}/root:${context.sharepoint.pathSegments(drive, inheritedFrom).map((s) => `/${s}`).join('')}` } : undefined;
-        return ok({ value: permissions.map((permission) => permissionResource(permission, from)) });
+        if (!target.actionId) return ok({ value: permissions.map((permission) => permissionResource(permission, from)) });
+        // https://learn.microsoft.com/graph/api/permission-get
+        const one = permissions.find((candidate) => candidate.id === target.actionId);
+        if (!one) throw new GraphFault(404, 'itemNotFound', 'The permission could not be found.');
+        return ok(permissionResource(one, from));
       }
       authorize(request, site, 'share');
       const own = item.uniquePermissions;

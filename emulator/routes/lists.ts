@@ -16,6 +16,8 @@ interface ListDeltaToken {
   until: number;
   offset: number;
   initial: boolean;
+  /** The page size of the round: query options of the first request are carried in the token. */
+  pageSize?: number;
 }
 
 function isListDeltaToken(value: unknown): value is ListDeltaToken {
@@ -37,6 +39,23 @@ function expandedFields(request: EmulatorRequest): string[] | undefined {
   const match = /^fields(?:\(\$?select=([^)]*)\))?$/i.exec(expand.trim());
   if (!match) throw new GraphFault(400, 'invalidRequest', `Parsing OData Select and Expand failed: Could not find a property named '${expand}' on type 'microsoft.graph.listItem'.`);
   return match[1] ? match[1].split(',').map((field) => field.trim()) : [];
+}
+
+/** A column value for `$orderby`: column names match case-insensitively; `id` is the item id. */
+function fieldValue(list: SpList, item: ListItem, name: string): unknown {
+  if (name.toLowerCase() === 'id') return Number(item.id);
+  const column = list.columns.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase());
+  return item.fields[column?.name ?? name];
+}
+
+/** Empty values sort first; numbers and booleans by value; text case-insensitively; ISO dates sort as text. */
+function compareFieldValues(left: unknown, right: unknown): number {
+  const empty = (value: unknown): boolean => value === undefined || value === null || value === '';
+  if (empty(left) || empty(right)) return empty(left) === empty(right) ? 0 : empty(left) ? -1 : 1;
+  if (typeof left === 'number' && typeof right === 'number') return left - right;
+  if (typeof left === 'boolean' && typeof right === 'boolean') return Number(left) - Number(right);
+  const [l, r] = [String(left).toLowerCase(), String(right).toLowerCase()];
+  return l === r ? 0 : l < r ? -1 : 1;
 }
 
 export function listRoutes(context: EmulatorContext): Route[] {
@@ -160,12 +179,12 @@ export function listRoutes(context: EmulatorContext): Route[] {
       if (raw) {
         const decoded = decodeToken(raw, isListDeltaToken);
         if (!decoded) throw new GraphFault(400, 'invalidRequest', 'The delta token is malformed.');
-        token = request.query.has('$skiptoken') ? decoded : { since: decoded.until, until: list.sequence, offset: 0, initial: false };
+        token = request.query.has('$skiptoken') ? decoded : { since: decoded.until, until: list.sequence, offset: 0, initial: false, ...(decoded.pageSize ? { pageSize: decoded.pageSize } : {}) };
       }
       const ids = token.initial
         ? [...list.items.keys()]
         : [...new Set(list.changes.filter((change) => change.sequence > token.since && change.sequence <= token.until).map((change) => change.itemId))];
-      const pageSize = parseTop(request.query, 1000) ?? 200;
+      const pageSize = parseTop(request.query, 1000) ?? token.pageSize ?? 200;
       const page = ids.slice(token.offset, token.offset + pageSize);
       const fields = expandedFields(request) ?? [];
       const value = page.map((id) => {
@@ -173,8 +192,8 @@ export function listRoutes(context: EmulatorContext): Route[] {
         return item ? itemResource(list, item, fields) : { id, '@removed': { reason: 'deleted' }, deleted: { state: 'deleted' } };
       });
       const body: Record<string, unknown> = { value };
-      if (token.offset + pageSize < ids.length) body['@odata.nextLink'] = `${base}?$skiptoken=${encodeToken({ ...token, offset: token.offset + pageSize })}`;
-      else body['@odata.deltaLink'] = `${base}?token=${encodeToken({ since: token.until, until: token.until, offset: 0, initial: false })}`;
+      if (token.offset + pageSize < ids.length) body['@odata.nextLink'] = `${base}?$skiptoken=${encodeToken({ ...token, offset: token.offset + pageSize, pageSize })}`;
+      else body['@odata.deltaLink'] = `${base}?token=${encodeToken({ since: token.until, until: token.until, offset: 0, initial: false, pageSize })}`;
       return ok(body);
     }),
     route('GET', `${listPath}/items`, (request, [siteId = '', listId = '']) => {
@@ -192,9 +211,8 @@ export function listRoutes(context: EmulatorContext): Route[] {
         .sort((a, b) => {
           for (const [path = '', direction = 'asc'] of order) {
             const name = path.split('/')[1] ?? '';
-            const left = String(a.fields[name] ?? '');
-            const right = String(b.fields[name] ?? '');
-            if (left !== right) return (left < right ? -1 : 1) * (direction.toLowerCase() === 'desc' ? -1 : 1);
+            const comparison = compareFieldValues(fieldValue(list, a, name), fieldValue(list, b, name));
+            if (comparison !== 0) return comparison * (direction.toLowerCase() === 'desc' ? -1 : 1);
           }
           return Number(a.id) - Number(b.id);
         });
@@ -203,7 +221,7 @@ export function listRoutes(context: EmulatorContext): Route[] {
       if (offset + top < matching.length) {
         const next = new URLSearchParams(request.query);
         next.set('$skiptoken', encodeToken({ offset: offset + top }));
-        body['@odata.nextLink'] = `${request.origin}/v1.0${request.path}?${next.toString()}`;
+        body['@odata.nextLink'] = `${request.origin}/v1.0${request.path}?${next.toString().replace(/%24/g, '$')}`; // Graph writes $top/$skiptoken unescaped
       }
       return ok(body);
     }),

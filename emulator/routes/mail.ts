@@ -38,7 +38,9 @@ function preferenceApplied(preference: BodyPreference): Record<string, string> {
 }
 
 /** Writable on any message (message-update doc); body, subject and recipients only while `isDraft`. */
-const writableProperties = new Set(['isRead', 'categories', 'flag', 'importance', 'singleValueExtendedProperties', 'multiValueExtendedProperties', 'inferenceClassification', 'isDeliveryReceiptRequested', 'isReadReceiptRequested']);
+const writableProperties = new Set(['isRead', 'categories', 'flag', 'importance', 'singleValueExtendedProperties']);
+/** Writable in Graph but not modelled here: refused loudly rather than silently dropped. */
+const unmodelledProperties = new Set(['multiValueExtendedProperties', 'inferenceClassification', 'isDeliveryReceiptRequested', 'isReadReceiptRequested']);
 const draftOnlyProperties = new Set(['subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'from', 'sender', 'internetMessageId']);
 /** Defined on microsoft.graph.message but computed by Exchange. */
 const readOnlyProperties = new Set([
@@ -420,6 +422,7 @@ export function mailRoutes(context: EmulatorContext): Route[] {
       const json = jsonBody(request);
       const patch: Partial<StoredMessage> = {};
       for (const [key, value] of Object.entries(json)) {
+        if (key.startsWith('@')) continue; // OData annotations such as @odata.type are not properties.
         if (key === 'isRead' && typeof value === 'boolean') patch.isRead = value;
         else if (key === 'categories' && Array.isArray(value) && value.every((c) => typeof c === 'string')) patch.categories = value;
         else if (key === 'flag' && typeof value === 'object' && value !== null) patch.flag = value as StoredMessage['flag'];
@@ -434,6 +437,7 @@ export function mailRoutes(context: EmulatorContext): Route[] {
         else if (draftOnlyProperties.has(key) && !stored.isDraft) throw new GraphFault(400, 'ErrorInvalidPropertyUpdateSentMessage', 'Update operation is invalid for property of a sent message.');
         // Observed Graph answer to a PATCH carrying a computed property (EWS ErrorInvalidPropertySet).
         else if (readOnlyProperties.has(key)) throw new GraphFault(400, 'ErrorInvalidPropertySet', 'Set action is invalid for property.');
+        else if (unmodelledProperties.has(key)) throw new GraphFault(400, 'ErrorInvalidPropertyRequest', `The emulator does not model updates of '${key}'.`);
         else if (!writableProperties.has(key) && !draftOnlyProperties.has(key)) {
           throw new GraphFault(400, 'RequestBodyRead', `The property '${key}' does not exist on type 'Microsoft.OutlookServices.Message'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
         } else throw new GraphFault(400, 'ErrorInvalidPropertyRequest', `The value of property '${key}' is not valid.`);
