@@ -4,7 +4,10 @@ import { loadDevTenant } from '../emulator/tenant.js';
 import { ensureDevCertificates } from '../emulator/tls.js';
 import { startAzurite } from './azurite.js';
 import { spawnLocalHost } from './functions-host/spawn-host.js';
+import { runDemo } from './demo.js';
+import { EmulatorClient } from './emulator-client.js';
 import { embeddedTenantSettings, readLocalSettings } from './local-settings.js';
+import { sampleDirectoryArgs, weqsCommand } from './weqs-command.js';
 
 /**
  * `npm start`: Azurite, the Microsoft 365 emulator with the embedded tenant, and the local
@@ -31,9 +34,13 @@ const settings = embeddedTenantSettings(await readLocalSettings(), {
   storage: azurite.connectionString,
   hostUrl,
 });
+const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath };
+console.log('Preparing the tenant: Applications list columns and the sample organisation directory...');
+await weqsCommand(processEnv, ['setup']);
+await weqsCommand(processEnv, sampleDirectoryArgs());
 console.log('Starting the local Functions host...');
 const host = await spawnLocalHost({
-  env: { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath, WEQS_LOG_FORMAT: 'pretty' },
+  env: { ...processEnv, WEQS_LOG_FORMAT: 'pretty' },
   port: Number(values['host-port']),
   onOutput: (text) => process.stdout.write(text),
 });
@@ -55,6 +62,8 @@ Send a request email from another terminal:
 
 Press Ctrl+C to stop.
 `);
+
+if (!values['no-demo']) await runDemo(new EmulatorClient(emulator.url, certificates.caCertPath), azurite.connectionString, (line) => console.log(line));
 
 let stopping = false;
 const stop = async (): Promise<void> => {

@@ -5,6 +5,7 @@ import { inboxNotifications } from './inbox-notifications.js';
 import { maintainSubscription } from './maintain-subscription.js';
 import { processInboundMessage } from './process-inbound-message.js';
 import { subscriptionLifecycle } from './subscription-lifecycle.js';
+import { sweepInboxTimer } from './sweep-inbox.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -27,4 +28,5 @@ export const functionDefinitions: FunctionDefinition[] = [
   { name: 'processInboundMessage', trigger: { type: 'queue', queueName: queueNames.inboundMessages, connection: 'AzureWebJobsStorage' }, handler: processInboundMessage },
   { name: 'handleSubscriptionEvent', trigger: { type: 'queue', queueName: queueNames.subscriptionEvents, connection: 'AzureWebJobsStorage' }, handler: handleSubscriptionEvent },
   { name: 'maintainSubscription', trigger: { type: 'timer', schedule: '0 7 */6 * * *' }, handler: maintainSubscription },
+  { name: 'sweepInbox', trigger: { type: 'timer', schedule: '30 */5 * * * *' }, handler: sweepInboxTimer },
 ];

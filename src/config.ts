@@ -35,6 +35,12 @@ export const settingsSchema = z
     WEQS_SEND_RATE_PER_MINUTE: positiveInteger(1, 30).default(25),
     /** Outlook allows 4 concurrent requests per app and mailbox. */
     WEQS_MAILBOX_CONCURRENCY: positiveInteger(1, 4).default(4),
+    /** The inbox sweep leaves messages younger than this to the webhook. */
+    WEQS_SWEEP_GRACE_SECONDS: positiveInteger(0, 3600).default(60),
+    /** How long one worker holds an email before another may take it over (after a crash). */
+    WEQS_PROCESSING_LEASE_SECONDS: positiveInteger(5, 3600).default(300),
+    /** Staff wording for replies while no review cycle is published; a sensible default otherwise. */
+    WEQS_REVIEWS_PAUSED_MESSAGE: z.string().min(10).max(1000).optional(),
     WEQS_REFERENCE_PREFIX: z.string().regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters').default('WEQS'),
     WEQS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     AzureWebJobsStorage: z.string().min(1).optional(),
@@ -63,6 +69,9 @@ export interface Config {
   teamsWebhookUrl: string;
   subscription: { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string };
   sendRatePerMinute: number;
+  processingLeaseMs: number;
+  sweepGraceMs: number;
+  reviewsPausedMessage?: string;
   referencePrefix: string;
   logLevel: Settings['WEQS_LOG_LEVEL'];
   storage: { connectionString: string } | { accountName: string };
@@ -110,6 +119,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       clientState: s.WEQS_SUBSCRIPTION_CLIENT_STATE,
     },
     sendRatePerMinute: s.WEQS_SEND_RATE_PER_MINUTE,
+    processingLeaseMs: s.WEQS_PROCESSING_LEASE_SECONDS * 1000,
+    sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
+    ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),
     referencePrefix: s.WEQS_REFERENCE_PREFIX,
     logLevel: s.WEQS_LOG_LEVEL,
     storage: s.AzureWebJobsStorage ? { connectionString: s.AzureWebJobsStorage } : { accountName: s.AzureWebJobsStorage__accountName as string },

@@ -1,25 +1,122 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
+import catalogueJson from '../config/criteria-catalogue.json' with { type: 'json' };
+import calendarJson from '../config/review-calendar.json' with { type: 'json' };
 import { loadConfig } from './config.js';
 import type { Config } from './config.js';
+import { parseCriteriaCatalogue } from './domain/criteria-catalogue.js';
+import type { CriteriaCatalogue } from './domain/criteria-catalogue.js';
+import { parseReviewCalendar } from './domain/review-calendar.js';
+import type { ReviewCalendar } from './domain/review-calendar.js';
+import { ApplicationsList } from './graph/applications-list.js';
+import { EvidenceLibrary } from './graph/evidence-library.js';
 import { graphClientFromConfig } from './graph/graph-client.js';
-import { rootLogger } from './logging.js';
-import { Queues, queueServiceClient } from './storage/queues.js';
+import { GraphMailbox } from './graph/mailbox.js';
+import { lazySiteContext } from './graph/site-context.js';
+import type { SiteContext } from './graph/site-context.js';
+import { logger, rootLogger } from './logging.js';
+import { OutgoingMail } from './mail/outgoing-mail.js';
+import { blobServiceClient } from './storage/blobs.js';
+import { InboundLedger } from './storage/inbound-ledger.js';
+import { OrganisationClaimsTable } from './storage/organisation-claims.js';
+import { OrganisationDirectoryStore } from './storage/organisation-directory-store.js';
+import { queueNames, Queues, queueServiceClient } from './storage/queues.js';
+import { ReferenceCounter } from './storage/reference-counter.js';
+import { SendRateLimiter } from './storage/send-rate-limiter.js';
+import { SentMailLedger } from './storage/sent-mail-ledger.js';
+import { ServiceState } from './storage/service-state.js';
+import { Tables } from './storage/tables.js';
+import { TeamsWorkflowNotifier } from './teams/teams-notifier.js';
+import type { InboundDependencies } from './workflows/handle-inbound-message.js';
+import type { SweepDependencies } from './workflows/sweep-inbox.js';
 
 /** What the functions need, built once per process from the settings (the composition root). */
 export interface Runtime {
   config: Config;
   graph: Client;
   queues: Queues;
+  tables: Tables;
+  site: () => Promise<SiteContext>;
+  mailbox: GraphMailbox;
+  ledger: InboundLedger;
+  serviceState: ServiceState;
+  directory: OrganisationDirectoryStore;
+  catalogue: CriteriaCatalogue;
+  calendar: () => Promise<ReviewCalendar>;
+  inbound: InboundDependencies;
+  sweep: SweepDependencies;
 }
 
 let runtime: Runtime | undefined;
 
+/** The calendar shipped with the app; invalid rows are logged and left out. */
+function bundledCalendar(): ReviewCalendar {
+  const parsed = parseReviewCalendar(calendarJson as unknown[]);
+  for (const rejected of parsed.rejected) logger().warn({ row: rejected.label, reasons: rejected.reasons }, 'ignored an invalid review calendar row');
+  return parsed.cycles;
+}
+
 export function createRuntime(config: Config): Runtime {
   rootLogger.level = config.logLevel;
-  return { config, graph: graphClientFromConfig(config), queues: new Queues(queueServiceClient(config.storage)) };
+  const graph = graphClientFromConfig(config);
+  const tables = new Tables(config.storage);
+  const site = lazySiteContext(graph, config.site);
+  const mailbox = new GraphMailbox(graph, config.inboxAddress);
+  const ledger = new InboundLedger(tables, config.processingLeaseMs);
+  const sentMail = new SentMailLedger(tables);
+  const directory = new OrganisationDirectoryStore(blobServiceClient(config.storage));
+  const catalogue = parseCriteriaCatalogue(catalogueJson);
+  const cycles = bundledCalendar();
+  const calendar = (): Promise<ReviewCalendar> => Promise.resolve(cycles);
+  const applications = new ApplicationsList(graph, site);
+  const queues = new Queues(queueServiceClient(config.storage));
+  const serviceState = new ServiceState(tables);
+  return {
+    config,
+    graph,
+    queues,
+    tables,
+    site,
+    mailbox,
+    ledger,
+    serviceState,
+    directory,
+    catalogue,
+    calendar,
+    inbound: {
+      mailbox,
+      ledger,
+      claims: new OrganisationClaimsTable(tables),
+      directory: () => directory.load(),
+      references: new ReferenceCounter(tables, config.referencePrefix),
+      evidence: new EvidenceLibrary(graph, site),
+      applications,
+      outgoing: new OutgoingMail(mailbox, sentMail, new SendRateLimiter(tables, config.inboxAddress, config.sendRatePerMinute)),
+      staff: new TeamsWorkflowNotifier(config.teamsWebhookUrl),
+      once: (intent, action) => sentMail.once(intent, action, new Date()),
+      catalogue,
+      calendar,
+      listUrl: async () => (await site()).listUrl,
+      settings: { inboxAddress: config.inboxAddress, referencePrefix: config.referencePrefix, ...(config.reviewsPausedMessage ? { reviewsPausedMessage: config.reviewsPausedMessage } : {}) },
+      now: () => new Date(),
+    },
+    sweep: {
+      mailbox,
+      ledger,
+      state: serviceState,
+      enqueue: (reference) => queues.send(queueNames.inboundMessages, reference),
+      now: () => new Date(),
+      graceMs: config.sweepGraceMs,
+    },
+  };
 }
 
 export function getRuntime(): Runtime {
   runtime ??= createRuntime(loadConfig());
   return runtime;
+}
+
+/** A lease owner id unique to this attempt. */
+export function attemptId(): string {
+  return randomUUID();
 }

@@ -14,6 +14,8 @@ export const inboundMessageReferenceSchema = z.object({
   messageId: z.string().min(1).max(512),
   source: z.enum(['notification', 'sweep', 'replay']),
   notifiedAt: z.iso.datetime(),
+  /** How many times handling was put off because the email was busy elsewhere or a send was unsettled. */
+  deferrals: z.number().int().min(0).max(100).optional(),
 });
 export type InboundMessageReference = z.infer<typeof inboundMessageReferenceSchema>;
 

@@ -5,8 +5,7 @@ import type { Stack } from '../support/stack.js';
 describe('an email arriving in the inbox (Azurite + emulator + local Functions host)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
-    await stack.invokeTimer('maintainSubscription');
+    stack = await startStack({ directory: 'none' });
   }, 120_000);
   afterAll(async () => stack?.stop());
 
@@ -19,7 +18,7 @@ describe('an email arriving in the inbox (Azurite + emulator + local Functions h
   it('reaches the queue function through the webhook and the queue, with a correlation id', async () => {
     const { id } = await stack.env.control.deliver({ from: { address: 'jo.bloggs@trust.example' }, subject: 'Work Experience Quality Standard – Northshire Hospitals', body: 'hello' });
     const started = Date.now();
-    const received = await stack.waitForLog((line) => line.msg === 'inbound email received' && line.messageId === id);
+    const received = await stack.waitForLog((line) => line.msg === 'handling an inbox email' && line.messageId === id);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(received.correlationId).toEqual(expect.any(String));
     const notified = stack.logs.find((line) => line.msg === 'queued inbox notifications');

@@ -4,7 +4,9 @@ import { startAzurite } from '../../dev/azurite.js';
 import type { RunningAzurite } from '../../dev/azurite.js';
 import { spawnLocalHost } from '../../dev/functions-host/spawn-host.js';
 import type { SpawnedHost } from '../../dev/functions-host/spawn-host.js';
-import { embeddedTenantSettings, readLocalSettings } from '../../dev/local-settings.js';
+import { embeddedTenantSettings, projectRoot, readLocalSettings } from '../../dev/local-settings.js';
+import { sampleDirectoryArgs, weqsCommand } from '../../dev/weqs-command.js';
+import { join } from 'node:path';
 import { ensureDevCertificates } from '../../emulator/tls.js';
 import { startTestEmulator } from './emulator.js';
 import type { TestEmulator, TestEmulatorOptions } from './emulator.js';
@@ -33,6 +35,15 @@ export interface StackOptions extends TestEmulatorOptions {
   /** Short leases let a crashed host's messages come back quickly. */
   leaseMs?: number;
   settings?: Record<string, string>;
+  /** The fictional sample (as `npm start` uses) or the real NHS ODS files from ../shared. */
+  directory?: 'sample' | 'nhs-reference' | 'none';
+}
+
+export const nhsReferenceData = join(projectRoot, '..', 'shared', 'nhs-reference-data');
+
+function nhsReferenceDirectoryArgs(): string[] {
+  const file = (name: string): string => join(nhsReferenceData, name);
+  return ['directory', 'import', '--etr', file('etr.csv'), '--epraccur', file('epraccur_active_gp_practices.csv'), '--egdpprac', file('egdpprac_open_dental_practices.csv'), '--icb', file('icbs_2026_36_from_rtt_april2026.csv'), '--succ', file('succ_trust_rows.csv')];
 }
 
 /** The notification URL names the host's port, which must stay the same across host restarts. */
@@ -78,17 +89,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       storage: azurite.connectionString,
       hostUrl: `http://127.0.0.1:${hostPort}`,
     }),
+    // Crashed workers' emails come back within seconds, and the sweep looks at every message.
+    WEQS_PROCESSING_LEASE_SECONDS: '5',
+    WEQS_SWEEP_GRACE_SECONDS: '0',
     ...(options.settings ?? {}),
   };
+  const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath };
+  await weqsCommand(processEnv, ['setup']);
+  if (options.directory !== 'none') await weqsCommand(processEnv, options.directory === 'nhs-reference' ? nhsReferenceDirectoryArgs() : sampleDirectoryArgs());
   const start = (): Promise<SpawnedHost> =>
     spawnLocalHost({
-      env: { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath },
+      env: processEnv,
       port: hostPort,
       timers: false,
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
       onOutput,
     });
   host = await start();
+  // As after a deployment: the subscription exists and the first sweep has set its watermark.
+  await fetch(`${host.url}/admin/functions/maintainSubscription`, { method: 'POST' });
+  await fetch(`${host.url}/admin/functions/sweepInbox`, { method: 'POST' });
 
   const stack: Stack = {
     azurite,

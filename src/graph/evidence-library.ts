@@ -1,0 +1,156 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { DriveItem } from '@microsoft/microsoft-graph-types';
+import type { SiteContext } from './site-context.js';
+
+export interface FolderPlan {
+  folderName: string;
+  sectionFolderNames: string[];
+  formFileName: string;
+  form: Uint8Array;
+  requesterEmail: string;
+  invitationMessage: string;
+  /** A folder of this name created before this time is someone else's, not an earlier attempt of ours. */
+  claimedAt: Date;
+}
+
+export interface ProvisionedFolder {
+  folderName: string;
+  folderId: string;
+  folderUrl: string;
+  formItemId: string;
+  formUrl: string;
+}
+
+interface BatchStep {
+  id: string;
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  dependsOn?: string[];
+}
+
+interface BatchResult {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+const docxType = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+const retryableStatuses = new Set([429, 503, 504]);
+const maxBatchRounds = 5;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class ProvisioningConflict extends Error {}
+
+function itemPath(driveId: string, segments: string[], suffix = ''): string {
+  return `/drives/${driveId}/root:/${segments.map(encodeURIComponent).join('/')}:${suffix}`;
+}
+
+/**
+ * The private evidence folder of one organisation, made in as few round trips as the dependencies
+ * allow: one $batch creates the folder, then (all depending on it) the six section folders, the
+ * application form and the sharing invitation. Every step is idempotent, so a retry after a crash
+ * finishes the job without creating anything twice.
+ * https://learn.microsoft.com/graph/json-batching
+ */
+export class EvidenceLibrary {
+  constructor(
+    private readonly graph: Client,
+    private readonly site: () => Promise<SiteContext>,
+  ) {}
+
+  private async batch(steps: BatchStep[]): Promise<Map<string, BatchResult>> {
+    const results = new Map<string, BatchResult>();
+    let pending = steps;
+    for (let round = 0; round < maxBatchRounds && pending.length > 0; round += 1) {
+      const response = (await this.graph.api('/$batch').post({ requests: pending })) as { responses: BatchResult[] };
+      // The SDK does not retry inside a batch; a throttled step comes back as its own 429.
+      const throttled = response.responses.filter((result) => retryableStatuses.has(result.status));
+      const throttledIds = new Set(throttled.map((result) => result.id));
+      // A step that failed only because a throttled step failed (424) is retried with it.
+      const retryIds = new Set([
+        ...throttledIds,
+        ...pending.filter((step) => results.get(step.id) === undefined && step.dependsOn?.some((id) => throttledIds.has(id))).map((step) => step.id),
+      ]);
+      for (const result of response.responses) if (!retryIds.has(result.id)) results.set(result.id, result);
+      if (retryIds.size === 0) break;
+      const waitSeconds = Math.max(1, ...throttled.map((result) => Number(result.headers?.['retry-after'] ?? result.headers?.['Retry-After'] ?? 1)));
+      await sleep(Math.min(waitSeconds, 30) * 1000);
+      // Retried steps no longer depend on steps that already succeeded in an earlier round.
+      pending = pending.filter((step) => retryIds.has(step.id)).map(({ dependsOn, ...step }) => ({ ...step, ...(dependsOn?.some((id) => retryIds.has(id)) ? { dependsOn: dependsOn.filter((id) => retryIds.has(id)) } : {}) }));
+    }
+    return results;
+  }
+
+  private async folderAt(driveId: string, name: string): Promise<DriveItem> {
+    return (await this.graph.api(itemPath(driveId, [name])).select(['id', 'webUrl', 'createdDateTime']).get()) as DriveItem;
+  }
+
+  async provision(plan: FolderPlan): Promise<ProvisionedFolder> {
+    const { driveId } = await this.site();
+    const folder = [plan.folderName];
+    const dependents: BatchStep[] = [
+      ...plan.sectionFolderNames.map((name, index) => ({
+        id: `section${index + 1}`,
+        method: 'POST' as const,
+        url: itemPath(driveId, folder, '/children'),
+        headers: { 'Content-Type': 'application/json' },
+        body: { name, folder: {}, '@microsoft.graph.conflictBehavior': 'fail' },
+      })),
+      {
+        id: 'form',
+        method: 'PUT',
+        url: `${itemPath(driveId, [...folder, plan.formFileName], '/content')}?@microsoft.graph.conflictBehavior=fail`,
+        headers: { 'Content-Type': docxType },
+        body: Buffer.from(plan.form).toString('base64'),
+      },
+      {
+        id: 'share',
+        method: 'POST',
+        url: itemPath(driveId, folder, '/invite'),
+        headers: { 'Content-Type': 'application/json' },
+        // Sign-in required, edit rights, only this person; staff keep access through the library's
+        // inherited permissions, which sharing retains (retainInheritedPermissions defaults to true).
+        body: { recipients: [{ email: plan.requesterEmail }], roles: ['write'], requireSignIn: true, sendInvitation: true, message: plan.invitationMessage },
+      },
+    ];
+    const first = await this.batch([
+      { id: 'folder', method: 'POST', url: `/drives/${driveId}/root/children`, headers: { 'Content-Type': 'application/json' }, body: { name: plan.folderName, folder: {}, '@microsoft.graph.conflictBehavior': 'fail' } },
+      ...dependents.map((step) => ({ ...step, dependsOn: ['folder'] })),
+    ]);
+    let folderItem: DriveItem;
+    let results = first;
+    const created = first.get('folder');
+    if (created?.status === 201) {
+      folderItem = created.body as DriveItem;
+    } else if (created?.status === 409) {
+      // The folder exists: ours from an earlier attempt (made after our claim), or someone else's.
+      folderItem = await this.folderAt(driveId, plan.folderName);
+      if (Date.parse(folderItem.createdDateTime ?? '') < plan.claimedAt.getTime()) {
+        throw new ProvisioningConflict(`A folder named '${plan.folderName}' already exists and was not made for this application.`);
+      }
+      results = await this.batch(dependents);
+    } else {
+      throw new Error(`Creating the evidence folder failed with status ${created?.status ?? 'unknown'}: ${JSON.stringify(created?.body ?? {})}`);
+    }
+    for (const step of dependents) {
+      const result = results.get(step.id);
+      // 409 means an earlier attempt already did this step.
+      if (!result || (result.status >= 300 && result.status !== 409)) {
+        throw new Error(`Provisioning step '${step.id}' failed with status ${result?.status ?? 'unknown'}: ${JSON.stringify(result?.body ?? {})}`);
+      }
+    }
+    const formResult = results.get('form');
+    const form = formResult && formResult.status < 300 ? (formResult.body as DriveItem) : ((await this.graph.api(itemPath(driveId, [...folder, plan.formFileName])).select(['id', 'webUrl']).get()) as DriveItem);
+    return {
+      folderName: plan.folderName,
+      folderId: folderItem.id ?? '',
+      folderUrl: folderItem.webUrl ?? '',
+      formItemId: form.id ?? '',
+      formUrl: form.webUrl ?? '',
+    };
+  }
+}

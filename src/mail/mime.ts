@@ -1,0 +1,40 @@
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+
+export interface OutgoingEmail {
+  from: { name: string; address: string };
+  to: { name?: string; address: string }[];
+  subject: string;
+  text: string;
+  html: string;
+  /** The internetMessageId being answered, so mail clients thread the reply. */
+  inReplyTo?: string;
+  references?: string[];
+  /** The intent token that lets weqs recognise its own copy in Sent Items. */
+  intentToken: string;
+}
+
+export const intentHeader = 'X-WEQS-Intent';
+
+/**
+ * A multipart/alternative MIME message (plain text and HTML), base64-encoded as Graph's MIME
+ * send and reply expect. Headers and non-Latin names are encoded by nodemailer's composer.
+ * https://learn.microsoft.com/graph/outlook-send-mime-message
+ */
+export async function composeMime(email: OutgoingEmail): Promise<string> {
+  const composer = new MailComposer({
+    from: email.from,
+    to: email.to.map((recipient) => (recipient.name ? { name: recipient.name, address: recipient.address } : recipient.address)),
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    ...(email.inReplyTo ? { inReplyTo: email.inReplyTo } : {}),
+    ...(email.references ? { references: email.references } : {}),
+    headers: {
+      [intentHeader]: email.intentToken,
+      // RFC 3834: tells auto-responders not to answer, so weqs never ends up in a mail loop.
+      'Auto-Submitted': 'auto-replied',
+    },
+  });
+  const message = await composer.compile().build();
+  return message.toString('base64');
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { logger } from '../logging.js';
+import type { MailboxPort } from '../ports/mailbox.port.js';
+import type { SentMailLedger } from '../storage/sent-mail-ledger.js';
+import { composeMime } from './mime.js';
+import type { OutgoingEmail } from './mime.js';
+
+export interface RateLimit {
+  acquire(): Promise<void>;
+}
+
+/** Thrown when a send may have happened moments ago and Sent Items does not show it yet. */
+export class SendOutcomeUnknown extends Error {}
+
+/** How long Exchange may take to file a sent message in Sent Items before we conclude it never went. */
+const sentItemsSettleMs = 60_000;
+
+export type SendResult = 'sent' | 'already-sent';
+
+/**
+ * Sends each email at most once per intent, whatever crashes or retries happen around it:
+ * 1. the intent is written to the ledger before sending, with a token the message carries in its
+ *    X-WEQS-Intent header;
+ * 2. after Graph's 202, the ledger says sent;
+ * 3. a retry that finds the intent still "sending" looks for the token in Sent Items before
+ *    deciding whether to send again.
+ * Every send waits for a slot of the mailbox's shared sending rate.
+ */
+export class OutgoingMail {
+  constructor(
+    private readonly mailbox: MailboxPort,
+    private readonly ledger: SentMailLedger,
+    private readonly rate: RateLimit,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  get address(): string {
+    return this.mailbox.address;
+  }
+
+  async sendOnce(intent: string, email: Omit<OutgoingEmail, 'intentToken' | 'from'> & { from?: OutgoingEmail['from'] }, options: { replyToMessageId?: string } = {}): Promise<SendResult> {
+    const begun = await this.ledger.begin(intent, randomUUID(), this.now());
+    const { created } = begun;
+    let { record } = begun;
+    if (!created) {
+      if (record.state === 'sent') return 'already-sent';
+      const startedAt = new Date(record.startedAt);
+      if (await this.mailbox.sentItemWithIntent(record.token, new Date(startedAt.getTime() - 60_000))) {
+        await this.ledger.markSent(record, this.now());
+        logger().info({ intent }, 'found an email sent before a failure; not sending it again');
+        return 'already-sent';
+      }
+      if (this.now().getTime() - startedAt.getTime() < sentItemsSettleMs) {
+        throw new SendOutcomeUnknown(`The email for '${intent}' may have been sent moments ago; checking again later.`);
+      }
+      record = await this.ledger.restart(record, this.now());
+    }
+    const mime = await composeMime({
+      ...email,
+      from: email.from ?? { name: 'Work Experience', address: this.mailbox.address },
+      intentToken: record.token,
+    });
+    await this.rate.acquire();
+    let replied = false;
+    if (options.replyToMessageId) replied = await this.mailbox.replyWithMime(options.replyToMessageId, mime);
+    if (!replied) await this.mailbox.sendMime(mime);
+    await this.ledger.markSent(record, this.now());
+    logger().info({ intent, to: email.to.map((recipient) => recipient.address), inThread: replied }, 'sent an email');
+    return 'sent';
+  }
+}

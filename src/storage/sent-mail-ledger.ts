@@ -1,0 +1,86 @@
+import type { TableEntityResult } from '@azure/data-tables';
+import { isStorageError, keyDigest, tableNames } from './tables.js';
+import type { Tables } from './tables.js';
+
+/** An email weqs means to send once: a reply to one request, one reminder, one decision. */
+export interface SendIntent {
+  /** Unique per intent, e.g. `reply:{message key}` or `reminder:{reference}:{cycle}:28`. */
+  key: string;
+  /** Travels in the X-WEQS-Intent header, so the Sent Items copy can be recognised after a crash. */
+  token: string;
+  state: 'sending' | 'sent';
+  startedAt: string;
+  sentAt?: string;
+  etag: string;
+}
+
+interface IntentEntity {
+  partitionKey: string;
+  rowKey: string;
+  intent: string;
+  token: string;
+  state: SendIntent['state'];
+  startedAt: string;
+  sentAt?: string;
+}
+
+function toIntent(entity: TableEntityResult<IntentEntity>): SendIntent {
+  return { key: entity.intent, token: entity.token, state: entity.state, startedAt: entity.startedAt, ...(entity.sentAt ? { sentAt: entity.sentAt } : {}), etag: entity.etag };
+}
+
+/** The ledger of outgoing email: written before the send ('sending') and after it ('sent'). */
+export class SentMailLedger {
+  constructor(private readonly tables: Tables) {}
+
+  private keys(intent: string): { partitionKey: string; rowKey: string } {
+    const digest = keyDigest(intent);
+    return { partitionKey: digest.slice(0, 2), rowKey: digest };
+  }
+
+  async get(intent: string): Promise<SendIntent | undefined> {
+    const table = await this.tables.client(tableNames.sentMail);
+    const { partitionKey, rowKey } = this.keys(intent);
+    try {
+      return toIntent(await table.getEntity<IntentEntity>(partitionKey, rowKey));
+    } catch (error) {
+      if (isStorageError(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Records the intent to send; returns the existing record when there already is one. */
+  async begin(intent: string, token: string, now: Date): Promise<{ created: boolean; record: SendIntent }> {
+    const table = await this.tables.client(tableNames.sentMail);
+    const entity: IntentEntity = { ...this.keys(intent), intent, token, state: 'sending', startedAt: now.toISOString() };
+    try {
+      const created = await table.createEntity(entity);
+      return { created: true, record: toIntent({ ...entity, etag: created.etag ?? '' }) };
+    } catch (error) {
+      if (!isStorageError(error, 409)) throw error;
+      return { created: false, record: (await this.get(intent)) as SendIntent };
+    }
+  }
+
+  /** A fresh attempt after a send that never reached Exchange. */
+  async restart(record: SendIntent, now: Date): Promise<SendIntent> {
+    const table = await this.tables.client(tableNames.sentMail);
+    const response = await table.updateEntity({ ...this.keys(record.key), startedAt: now.toISOString() }, 'Merge', { etag: record.etag });
+    return { ...record, startedAt: now.toISOString(), etag: response.etag ?? record.etag };
+  }
+
+  /**
+   * Runs a side effect that has no copy to look for afterwards (a Teams card): skipped once
+   * recorded. A crash between the action and the record repeats it, so it is at least once.
+   */
+  async once(intent: string, action: () => Promise<void>, now: Date): Promise<void> {
+    if ((await this.get(intent))?.state === 'sent') return;
+    await action();
+    const { record } = await this.begin(intent, 'none', now);
+    await this.markSent(record, now);
+  }
+
+  async markSent(record: SendIntent, now: Date): Promise<void> {
+    const table = await this.tables.client(tableNames.sentMail);
+    await table.updateEntity({ ...this.keys(record.key), state: 'sent', sentAt: now.toISOString() }, 'Merge');
+  }
+}

@@ -1,0 +1,376 @@
+import { alreadyAppliedEmail, applicationOpenedEmail, identifyOrganisationEmail, subjectFormatHelpEmail } from '../domain/applicant-emails.js';
+import type { EmailContent } from '../domain/applicant-emails.js';
+import { referenceInSubject } from '../domain/application-reference.js';
+import { isAutomatedMail } from '../domain/automated-mail.js';
+import type { CriteriaCatalogue } from '../domain/criteria-catalogue.js';
+import { organisationFolderName } from '../domain/folder-name.js';
+import { categoriesWithOutcome } from '../domain/inbound-outcome.js';
+import type { InboundOutcome } from '../domain/inbound-outcome.js';
+import { displayOrganisationName } from '../domain/organisation-display.js';
+import type { OrganisationDirectory, OrganisationRecord, Resolution } from '../domain/organisation-directory.js';
+import { classifySubject } from '../domain/request-subject.js';
+import { deadlineInstant, formatUkDate, nextSubmissionCycle, ukDateOf } from '../domain/review-calendar.js';
+import type { ReviewCalendar, ReviewCycle } from '../domain/review-calendar.js';
+import { assessSender } from '../domain/sender-authentication.js';
+import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../domain/staff-cards.js';
+import { buildApplicationForm } from '../documents/application-form.js';
+import type { ApplicationRow } from '../graph/applications-list.js';
+import type { FolderPlan, ProvisionedFolder } from '../graph/evidence-library.js';
+import { asError, logger } from '../logging.js';
+import type { ApplicationClaim, ClaimsPort } from '../ports/claims.port.js';
+import type { InboxEmail, MailboxPort } from '../ports/mailbox.port.js';
+import { InboundLedger } from '../storage/inbound-ledger.js';
+import type { InboundRecord } from '../storage/inbound-ledger.js';
+import { SendOutcomeUnknown } from '../mail/outgoing-mail.js';
+import type { OutgoingMail } from '../mail/outgoing-mail.js';
+import type { StaffNotifier } from '../teams/teams-notifier.js';
+import type { InboundMessageReference } from './receive-notifications.js';
+
+export const applicationFormFileName = 'Application form.docx';
+
+export interface InboundDependencies {
+  mailbox: MailboxPort;
+  ledger: InboundLedger;
+  claims: ClaimsPort;
+  directory: () => Promise<OrganisationDirectory>;
+  references: { next(year: number): Promise<string> };
+  evidence: { provision(plan: FolderPlan): Promise<ProvisionedFolder> };
+  applications: { createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }> };
+  outgoing: OutgoingMail;
+  staff: StaffNotifier;
+  /** Records that a staff card was posted, so retries do not post it again. */
+  once: (intent: string, action: () => Promise<void>) => Promise<void>;
+  catalogue: CriteriaCatalogue;
+  calendar: () => Promise<ReviewCalendar>;
+  listUrl: () => Promise<string>;
+  settings: { inboxAddress: string; referencePrefix: string; reviewsPausedMessage?: string };
+  now: () => Date;
+}
+
+export interface Attempt {
+  /** Identifies this worker's lease on the email. */
+  owner: string;
+  /** The queue's last attempt: a failure now is final and staff are told. */
+  final: boolean;
+}
+
+export interface HandledEmail {
+  outcome: InboundOutcome;
+  detail: string;
+  /** True when the email had been handled before (a repeated notification). */
+  repeated: boolean;
+  organisationKey?: string;
+  reference?: string;
+}
+
+/** Handling must wait a while (not a failure): the function queues the email again with a delay. */
+export class TryLater extends Error {
+  constructor(
+    message: string,
+    readonly delaySeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+interface Decision {
+  outcome: InboundOutcome;
+  detail: string;
+  organisationKey?: string;
+  reference?: string;
+}
+
+const firstName = (name: string | undefined): string | undefined => name?.trim() || undefined;
+
+function replySubject(content: EmailContent): string {
+  return `RE: ${content.subject}`;
+}
+
+function candidatesOf(records: readonly OrganisationRecord[]): { name: string; odsCode: string; postcode?: string; kind: string }[] {
+  return records.slice(0, 8).map((record) => ({
+    name: displayOrganisationName(record.name),
+    odsCode: record.odsCode,
+    ...(record.postcode ? { postcode: record.postcode } : {}),
+    kind: record.kind,
+  }));
+}
+
+/**
+ * Handles one inbox email from start to its single recorded outcome: not a request (left
+ * untouched), untrusted sender, a request without a usable name, an organisation that needs
+ * identifying, a second request for a claimed organisation, or a provisioned application.
+ */
+export async function handleInboundMessage(reference: InboundMessageReference, deps: InboundDependencies, attempt: Attempt): Promise<HandledEmail> {
+  const email = await deps.mailbox.getEmail(reference.messageId);
+  const now = deps.now();
+  if (!email) {
+    // Moved or deleted by a person before weqs saw it: nothing to answer.
+    const key = InboundLedger.keyFor(reference.messageId);
+    const begun = await deps.ledger.begin(key, { messageId: reference.messageId, correlationId: attempt.owner }, attempt.owner, now);
+    if (begun.kind === 'acquired') await deps.ledger.finish(begun.record, 'message-gone', { detail: 'no longer in the inbox' }, now);
+    return { outcome: 'message-gone', detail: 'no longer in the inbox', repeated: begun.kind === 'done' };
+  }
+  logger().info({ messageId: email.id, from: email.from.address, source: reference.source }, 'handling an inbox email');
+  const key = InboundLedger.keyFor(email.internetMessageId);
+  const begun = await deps.ledger.begin(
+    key,
+    { messageId: email.id, receivedAt: email.receivedAt, fromAddress: email.from.address, subject: email.subject.slice(0, 512), correlationId: attempt.owner },
+    attempt.owner,
+    now,
+  );
+  if (begun.kind === 'done') {
+    logger().info({ outcome: begun.record.outcome }, 'email already handled; nothing to do');
+    return { outcome: begun.record.outcome ?? 'not-a-request', detail: begun.record.detail ?? '', repeated: true };
+  }
+  if (begun.kind === 'busy') throw new TryLater('Another worker is handling this email.', 15);
+  const record = begun.record;
+  try {
+    const decision = await decide(email, key, deps);
+    await deps.ledger.finish(record, decision.outcome, { detail: decision.detail, ...(decision.organisationKey ? { organisationKey: decision.organisationKey } : {}), ...(decision.reference ? { reference: decision.reference } : {}) }, deps.now());
+    logger().info({ outcome: decision.outcome, organisationKey: decision.organisationKey, reference: decision.reference, from: email.from.address }, decision.detail);
+    return { ...decision, repeated: false };
+  } catch (error) {
+    const postponed = error instanceof SendOutcomeUnknown ? new TryLater(error.message, 30) : error;
+    if (attempt.final && !(postponed instanceof TryLater)) await recordFailure(email, record, asError(postponed), deps);
+    else await deps.ledger.release(record, asError(postponed).message.slice(0, 1000), deps.now()).catch(() => undefined);
+    throw postponed;
+  }
+}
+
+async function recordFailure(email: InboxEmail, record: InboundRecord, error: Error, deps: InboundDependencies): Promise<void> {
+  logger().error({ err: error, attempts: record.attempts }, 'giving up on an email after repeated failures');
+  const results = await Promise.allSettled([
+    deps.staff.post(
+      processingFailedCard({
+        subject: email.subject,
+        fromAddress: email.from.address,
+        receivedAt: new Date(email.receivedAt),
+        messageId: email.id,
+        errorSummary: error.message.slice(0, 300),
+        attempts: record.attempts,
+        replayHint: 'npm run weqs -- replay-failed',
+      }),
+    ),
+    markOutcome(email, 'failed', deps),
+    deps.ledger.finish(record, 'failed', { detail: error.message.slice(0, 1000) }, deps.now()),
+  ]);
+  for (const result of results) if (result.status === 'rejected') logger().error({ err: result.reason }, 'could not record a failed email completely');
+}
+
+async function markOutcome(email: InboxEmail, outcome: InboundOutcome, deps: InboundDependencies): Promise<void> {
+  const categories = categoriesWithOutcome(email.categories, outcome);
+  if (categories && categories.join('\n') !== email.categories.join('\n')) await deps.mailbox.setCategories(email.id, categories);
+}
+
+async function decide(email: InboxEmail, key: string, deps: InboundDependencies): Promise<Decision> {
+  if (isAutomatedMail(email, deps.settings.inboxAddress)) return { outcome: 'not-a-request', detail: 'an automated message (auto-reply, bounce or our own): left untouched' };
+  const existingReference = referenceInSubject(email.subject, deps.settings.referencePrefix);
+  if (existingReference) return { outcome: 'not-a-request', detail: `correspondence about ${existingReference}: left for staff`, reference: existingReference };
+  const subject = classifySubject(email.subject);
+  if (subject.kind === 'not-a-request') return { outcome: 'not-a-request', detail: 'not a request: left untouched' };
+
+  const sender = assessSender(email.headers);
+  if (!sender.trusted) {
+    await deps.once(`card:untrusted:${key}`, () =>
+      deps.staff.post(untrustedSenderCard({ fromAddress: email.from.address, ...(email.from.name ? { fromName: email.from.name } : {}), subject: email.subject, receivedAt: new Date(email.receivedAt), authentication: sender.results })),
+    );
+    await markOutcome(email, 'untrusted-sender', deps);
+    return { outcome: 'untrusted-sender', detail: `sender failed authentication (${sender.basis}): nothing created, no reply, staff alerted` };
+  }
+
+  const requesterName = firstName(email.from.name);
+  if (subject.kind === 'request-without-organisation') {
+    const content = subjectFormatHelpEmail({ ...(requesterName ? { requesterName } : {}), receivedSubject: email.subject, reason: subject.reason, inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
+    await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+    await markOutcome(email, 'invalid-request', deps);
+    return { outcome: 'invalid-request', detail: `request without a usable organisation name (${subject.reason}): replied with the subject format` };
+  }
+
+  const resolution = (await deps.directory()).resolve(subject.organisationName);
+  // Never guess: several organisations share the name, or it is close to one but not the same.
+  if (resolution.kind === 'ambiguous') return askToIdentify(email, key, subject.organisationName, resolution, resolution.candidates, deps);
+  if (resolution.kind === 'unresolved' && resolution.similar.length > 0) return askToIdentify(email, key, subject.organisationName, resolution, resolution.similar, deps);
+
+  const organisation =
+    resolution.kind === 'resolved'
+      ? { key: resolution.key, name: displayOrganisationName(resolution.organisation.name), odsCode: resolution.organisation.odsCode, earlierKeys: [...resolution.predecessorKeys, resolution.nameKey] }
+      : { key: resolution.key, name: subject.organisationName, odsCode: undefined, earlierKeys: [] as string[] };
+
+  // An application made under a predecessor's code or before the directory knew the name counts too.
+  for (const earlierKey of organisation.earlierKeys) {
+    const earlier = await deps.claims.get(earlierKey);
+    if (earlier && earlier.sourceMessageKey !== key) return duplicate(email, key, organisation.name, earlier, deps);
+  }
+  const claimed = await deps.claims.claim(
+    {
+      organisationKey: organisation.key,
+      organisationName: organisation.name,
+      ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
+      sourceMessageKey: key,
+      requesterAddress: email.from.address,
+      ...(requesterName ? { requesterName } : {}),
+      receivedAt: email.receivedAt,
+    },
+    deps.now(),
+  );
+  if (claimed.kind === 'held-by-other') return duplicate(email, key, organisation.name, claimed.claim, deps);
+  return provision(email, key, claimed.claim, deps);
+}
+
+async function askToIdentify(email: InboxEmail, key: string, requestedName: string, resolution: Resolution, candidates: readonly OrganisationRecord[], deps: InboundDependencies): Promise<Decision> {
+  const requesterName = firstName(email.from.name);
+  const content = identifyOrganisationEmail({ ...(requesterName ? { requesterName } : {}), requestedName, candidates: candidatesOf(candidates), inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
+  await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+  await deps.once(`card:identify:${key}`, () =>
+    deps.staff.post(
+      needsIdentifyingCard({
+        requestedName,
+        ...(requesterName ? { requesterName } : {}),
+        requesterAddress: email.from.address,
+        receivedAt: new Date(email.receivedAt),
+        reason: resolution.kind === 'ambiguous' ? 'ambiguous' : 'similar-names',
+        candidates: candidatesOf(candidates),
+      }),
+    ),
+  );
+  await markOutcome(email, 'needs-identifying', deps);
+  return { outcome: 'needs-identifying', detail: `'${requestedName}' could not be identified safely (${resolution.kind}): asked for the ODS code or postcode, staff alerted` };
+}
+
+async function duplicate(email: InboxEmail, key: string, organisationName: string, existing: ApplicationClaim, deps: InboundDependencies): Promise<Decision> {
+  const requesterName = firstName(email.from.name);
+  const sameRequester = existing.requesterAddress.toLowerCase() === email.from.address.toLowerCase();
+  const content = alreadyAppliedEmail({
+    ...(requesterName ? { requesterName } : {}),
+    organisationName,
+    sameRequester,
+    // Only the person who applied sees the reference and the folder link again.
+    ...(sameRequester && existing.progress.reference ? { reference: existing.progress.reference } : {}),
+    ...(sameRequester && existing.progress.folderUrl ? { folderUrl: existing.progress.folderUrl } : {}),
+    supportAddress: deps.settings.inboxAddress,
+  });
+  await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+  if (!sameRequester) {
+    await deps.once(`card:duplicate:${key}`, async () =>
+      deps.staff.post(
+        duplicateRequestCard({
+          organisationName,
+          organisationKey: existing.organisationKey,
+          existing: { ...(existing.progress.reference ? { reference: existing.progress.reference } : { reference: 'being opened' }), ...(existing.requesterName ? { requesterName: existing.requesterName } : {}), requesterAddress: existing.requesterAddress, receivedAt: new Date(existing.receivedAt) },
+          incoming: { ...(requesterName ? { requesterName } : {}), requesterAddress: email.from.address, receivedAt: new Date(email.receivedAt), subject: email.subject },
+          listUrl: await deps.listUrl(),
+        }),
+      ),
+    );
+  }
+  await markOutcome(email, 'duplicate', deps);
+  return {
+    outcome: 'duplicate',
+    detail: sameRequester ? 'the same person asked again: reminded them of their application' : `${organisationName} already has an application: sent a polite reply, alerted staff`,
+    organisationKey: existing.organisationKey,
+    ...(existing.progress.reference ? { reference: existing.progress.reference } : {}),
+  };
+}
+
+function ukYear(instant: Date): number {
+  return Number(ukDateOf(instant).slice(0, 4));
+}
+
+/**
+ * The provisioning saga. Each step looks at the claim's checkpoint first and records its result
+ * after, so a crash anywhere resumes at the next step and nothing is created or sent twice.
+ */
+async function provision(email: InboxEmail, key: string, initial: ApplicationClaim, deps: InboundDependencies): Promise<Decision> {
+  let claim = initial;
+  const received = new Date(claim.receivedAt);
+  const calendar = await deps.calendar();
+  const cycle: ReviewCycle | undefined = nextSubmissionCycle(calendar, received);
+
+  if (!claim.progress.reference) claim = await deps.claims.checkpoint(claim, { reference: await deps.references.next(ukYear(received)) });
+  const reference = claim.progress.reference as string;
+
+  if (!claim.progress.folderId) {
+    if (!claim.progress.folderName) claim = await deps.claims.checkpoint(claim, { folderName: organisationFolderName(claim.organisationName, claim.odsCode) });
+    const form = await buildApplicationForm({
+      organisationName: claim.organisationName,
+      reference,
+      ...(claim.requesterName ? { requesterName: claim.requesterName } : {}),
+      requesterEmail: claim.requesterAddress,
+      issuedOn: deps.now(),
+      catalogue: deps.catalogue,
+      ...(cycle ? { nextDeadline: formatUkDate(cycle.submissionDeadline, 'medium') } : {}),
+    });
+    const folder = await deps.evidence.provision({
+      folderName: claim.progress.folderName as string,
+      sectionFolderNames: deps.catalogue.sections.map((section) => section.folderName),
+      formFileName: applicationFormFileName,
+      form,
+      requesterEmail: claim.requesterAddress,
+      invitationMessage: `Your private folder for the Work Experience Quality Standard application ${reference}.`,
+      claimedAt: new Date(claim.claimedAt),
+    });
+    claim = await deps.claims.checkpoint(claim, { folderName: folder.folderName, folderId: folder.folderId, folderUrl: folder.folderUrl, formItemId: folder.formItemId, formUrl: folder.formUrl, shared: true });
+  }
+  const { folderUrl = '', formUrl = '' } = claim.progress;
+  const requesterName = claim.requesterName;
+
+  const listItem = async (): Promise<void> => {
+    if (claim.progress.listItemId) return;
+    const item = await deps.applications.createOnce({
+      Title: claim.organisationName,
+      Reference: reference,
+      OrganisationKey: claim.organisationKey,
+      ...(claim.odsCode ? { OdsCode: claim.odsCode } : {}),
+      Status: 'Open',
+      ...(cycle ? { TargetCycle: cycle.id } : {}),
+      ...(requesterName ? { RequesterName: requesterName } : {}),
+      RequesterEmail: claim.requesterAddress,
+      FolderLink: folderUrl,
+      FormLink: formUrl,
+      ReceivedOn: claim.receivedAt,
+      SourceMessageId: email.internetMessageId,
+    });
+    claim = await deps.claims.checkpoint(claim, { listItemId: item.id, listItemUrl: item.webUrl });
+  };
+  const reply = async (): Promise<void> => {
+    const content = applicationOpenedEmail({
+      ...(requesterName ? { requesterName } : {}),
+      organisationName: claim.organisationName,
+      ...(claim.odsCode ? { odsCode: claim.odsCode } : {}),
+      reference,
+      folderUrl,
+      formUrl,
+      formFileName: applicationFormFileName,
+      sections: deps.catalogue.sections.map((section) => ({ title: section.title, folderName: section.folderName })),
+      ...(cycle ? { nextCycle: { name: cycle.name, submissionDeadline: deadlineInstant(cycle), decisionsOpen: cycle.decisionsOpen, decisionsClose: cycle.decisionsClose } } : {}),
+      ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}),
+      supportAddress: deps.settings.inboxAddress,
+    });
+    await deps.outgoing.sendOnce(`reply:${key}`, { to: [{ address: claim.requesterAddress, ...(requesterName ? { name: requesterName } : {}) }], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+  };
+  const card = async (): Promise<void> =>
+    deps.once(`card:new:${key}`, async () =>
+      deps.staff.post(
+        newApplicationCard({
+          organisationName: claim.organisationName,
+          ...(claim.odsCode ? { odsCode: claim.odsCode } : {}),
+          organisationKey: claim.organisationKey,
+          reference,
+          ...(requesterName ? { requesterName } : {}),
+          requesterAddress: claim.requesterAddress,
+          receivedAt: received,
+          folderUrl,
+          listUrl: await deps.listUrl(),
+          ...(cycle ? { targetCycle: { name: cycle.name, submissionDeadline: deadlineInstant(cycle) } } : {}),
+        }),
+      ),
+    );
+  // Independent of each other, so they share one round trip.
+  const results = await Promise.allSettled([listItem(), reply(), card()]);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+
+  if (claim.state !== 'open') claim = await deps.claims.checkpoint(claim, {}, 'open');
+  await markOutcome(email, 'provisioned', deps);
+  return { outcome: 'provisioned', detail: `opened application ${reference} for ${claim.organisationName}`, organisationKey: claim.organisationKey, reference };
+}
