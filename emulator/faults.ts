@@ -122,7 +122,7 @@ export class FaultInjector {
         };
       }
     }
-    this.rules = this.rules.filter((active) => active.remaining > 0);
+    // Spent rules stay listed (with their hits) until cleared, so tests can see they fired.
     return decision;
   }
 }

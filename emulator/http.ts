@@ -96,10 +96,19 @@ export function route(method: string, pattern: string, handler: RouteHandler): R
   return { method, pattern: new RegExp(`^${pattern}$`, 'i'), handler };
 }
 
+/**
+ * Graph accepts OData key syntax as well as path segments: `mailFolders('inbox')` is
+ * `mailFolders/inbox`. Only entity-set segments are rewritten, never drive paths after `root:`.
+ */
+export function normaliseKeySegments(path: string): string {
+  return path.replace(/\/(users|mailFolders|messages|sites|lists|items|drives|subscriptions)\('([^']*)'\)/gi, (_, segment: string, key: string) => `/${segment}/${key}`);
+}
+
 export function dispatch(routes: readonly Route[], request: EmulatorRequest): Promise<EmulatorResponse> | EmulatorResponse {
   let pathMatched = false;
+  const path = request.path.includes(":/") ? request.path : normaliseKeySegments(request.path);
   for (const candidate of routes) {
-    const match = candidate.pattern.exec(request.path);
+    const match = candidate.pattern.exec(path);
     if (!match) continue;
     pathMatched = true;
     if (candidate.method !== '*' && candidate.method !== request.method) continue;

@@ -12,6 +12,7 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '7071' },
     'lease-ms': { type: 'string' },
+    'retry-delay-ms': { type: 'string' },
     'no-timers': { type: 'boolean', default: false },
   },
 });
@@ -30,9 +31,12 @@ try {
 const { functionDefinitions } = await import('../../functions/definitions.js');
 const storage = process.env.AzureWebJobsStorage;
 if (!storage) throw new Error('AzureWebJobsStorage must be a connection string for the local host.');
+const hostJson = await readHostJson(join(projectRoot, 'host.json'));
+// Tests shorten the wait before a failed message is retried (host.json visibilityTimeout).
+if (values['retry-delay-ms']) hostJson.extensions.queues.visibilityTimeout = Number(values['retry-delay-ms']);
 const host = await startLocalHost({
   definitions: functionDefinitions,
-  hostJson: await readHostJson(join(projectRoot, 'host.json')),
+  hostJson,
   storageConnectionString: storage,
   port: Number(values.port),
   log: rootLogger.child({ component: 'functions-host' }),

@@ -16,6 +16,7 @@ export interface SpawnHostOptions {
   env: Record<string, string>;
   port?: number;
   leaseMs?: number;
+  retryDelayMs?: number;
   timers?: boolean;
   onOutput?: (chunk: string) => void;
 }
@@ -24,7 +25,7 @@ const cli = join(dirname(fileURLToPath(import.meta.url)), 'cli.ts');
 
 /** Starts the local Functions host in its own process, as the worker runs in Azure. */
 export async function spawnLocalHost(options: SpawnHostOptions): Promise<SpawnedHost> {
-  const args = ['--port', String(options.port ?? 0), ...(options.leaseMs ? ['--lease-ms', String(options.leaseMs)] : []), ...(options.timers === false ? ['--no-timers'] : [])];
+  const args = ['--port', String(options.port ?? 0), ...(options.leaseMs ? ['--lease-ms', String(options.leaseMs)] : []), ...(options.retryDelayMs !== undefined ? ['--retry-delay-ms', String(options.retryDelayMs)] : []), ...(options.timers === false ? ['--no-timers'] : [])];
   const child = fork(cli, args, {
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, ...options.env },

@@ -6,7 +6,7 @@ import { composeMime } from './mime.js';
 import type { OutgoingEmail } from './mime.js';
 
 export interface RateLimit {
-  acquire(): Promise<void>;
+  acquire(): Promise<unknown>;
 }
 
 /** Thrown when a send may have happened moments ago and Sent Items does not show it yet. */
@@ -19,11 +19,11 @@ export type SendResult = 'sent' | 'already-sent';
 
 /**
  * Sends each email at most once per intent, whatever crashes or retries happen around it:
- * 1. the intent is written to the ledger before sending, with a token the message carries in its
- *    X-WEQS-Intent header;
+ * 1. the intent is written to the ledger first, with a token the message carries in its
+ *    X-WEQS-Intent header, and marked "sending" just before the message is handed to Graph;
  * 2. after Graph's 202, the ledger says sent;
- * 3. a retry that finds the intent still "sending" looks for the token in Sent Items before
- *    deciding whether to send again.
+ * 3. a retry that finds the intent "sending" looks for the token in Sent Items before deciding
+ *    whether to send again; one that finds it only "prepared" sends at once.
  * Every send waits for a slot of the mailbox's shared sending rate.
  */
 export class OutgoingMail {
@@ -39,11 +39,10 @@ export class OutgoingMail {
   }
 
   async sendOnce(intent: string, email: Omit<OutgoingEmail, 'intentToken' | 'from'> & { from?: OutgoingEmail['from'] }, options: { replyToMessageId?: string } = {}): Promise<SendResult> {
-    const begun = await this.ledger.begin(intent, randomUUID(), this.now());
-    const { created } = begun;
-    let { record } = begun;
-    if (!created) {
-      if (record.state === 'sent') return 'already-sent';
+    let { record } = await this.ledger.begin(intent, randomUUID(), this.now());
+    if (record.state === 'sent') return 'already-sent';
+    if (record.state === 'sending') {
+      // Handed to Graph before a failure: Exchange may have sent it. Its Sent Items copy tells.
       const startedAt = new Date(record.startedAt);
       if (await this.mailbox.sentItemWithIntent(record.token, new Date(startedAt.getTime() - 60_000))) {
         await this.ledger.markSent(record, this.now());
@@ -53,7 +52,6 @@ export class OutgoingMail {
       if (this.now().getTime() - startedAt.getTime() < sentItemsSettleMs) {
         throw new SendOutcomeUnknown(`The email for '${intent}' may have been sent moments ago; checking again later.`);
       }
-      record = await this.ledger.restart(record, this.now());
     }
     const mime = await composeMime({
       ...email,
@@ -61,6 +59,7 @@ export class OutgoingMail {
       intentToken: record.token,
     });
     await this.rate.acquire();
+    record = await this.ledger.markSending(record, this.now());
     let replied = false;
     if (options.replyToMessageId) replied = await this.mailbox.replyWithMime(options.replyToMessageId, mime);
     if (!replied) await this.mailbox.sendMime(mime);

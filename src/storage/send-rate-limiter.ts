@@ -27,11 +27,12 @@ export class SendRateLimiter {
     this.intervalMs = 60_000 / perMinute;
   }
 
-  /** Resolves when this caller may send. */
-  async acquire(): Promise<void> {
+  /** Resolves when this caller may send, with the time of its slot. */
+  async acquire(): Promise<number> {
     const slot = await this.reserve();
     const wait = slot - this.clock();
     if (wait > 0) await this.sleep(wait);
+    return slot;
   }
 
   private async reserve(): Promise<number> {

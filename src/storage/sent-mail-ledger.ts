@@ -8,7 +8,8 @@ export interface SendIntent {
   key: string;
   /** Travels in the X-WEQS-Intent header, so the Sent Items copy can be recognised after a crash. */
   token: string;
-  state: 'sending' | 'sent';
+  /** prepared: written, not yet handed to Graph; sending: handed to Graph, outcome not yet recorded. */
+  state: 'prepared' | 'sending' | 'sent';
   startedAt: string;
   sentAt?: string;
   etag: string;
@@ -28,7 +29,7 @@ function toIntent(entity: TableEntityResult<IntentEntity>): SendIntent {
   return { key: entity.intent, token: entity.token, state: entity.state, startedAt: entity.startedAt, ...(entity.sentAt ? { sentAt: entity.sentAt } : {}), etag: entity.etag };
 }
 
-/** The ledger of outgoing email: written before the send ('sending') and after it ('sent'). */
+/** The ledger of outgoing email: prepared, then sending (just before Graph is called), then sent. */
 export class SentMailLedger {
   constructor(private readonly tables: Tables) {}
 
@@ -51,7 +52,7 @@ export class SentMailLedger {
   /** Records the intent to send; returns the existing record when there already is one. */
   async begin(intent: string, token: string, now: Date): Promise<{ created: boolean; record: SendIntent }> {
     const table = await this.tables.client(tableNames.sentMail);
-    const entity: IntentEntity = { ...this.keys(intent), intent, token, state: 'sending', startedAt: now.toISOString() };
+    const entity: IntentEntity = { ...this.keys(intent), intent, token, state: 'prepared', startedAt: now.toISOString() };
     try {
       const created = await table.createEntity(entity);
       return { created: true, record: toIntent({ ...entity, etag: created.etag ?? '' }) };
@@ -61,11 +62,11 @@ export class SentMailLedger {
     }
   }
 
-  /** A fresh attempt after a send that never reached Exchange. */
-  async restart(record: SendIntent, now: Date): Promise<SendIntent> {
+  /** Recorded immediately before the message is handed to Graph; only from here is the outcome uncertain. */
+  async markSending(record: SendIntent, now: Date): Promise<SendIntent> {
     const table = await this.tables.client(tableNames.sentMail);
-    const response = await table.updateEntity({ ...this.keys(record.key), startedAt: now.toISOString() }, 'Merge', { etag: record.etag });
-    return { ...record, startedAt: now.toISOString(), etag: response.etag ?? record.etag };
+    const response = await table.updateEntity({ ...this.keys(record.key), state: 'sending', startedAt: now.toISOString() }, 'Merge', { etag: record.etag });
+    return { ...record, state: 'sending', startedAt: now.toISOString(), etag: response.etag ?? record.etag };
   }
 
   /**

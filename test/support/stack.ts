@@ -28,12 +28,16 @@ export interface Stack {
   /** Kills the host (a crash) and starts a fresh one on the same storage and tenant. */
   restartHost(mode?: 'crash' | 'graceful'): Promise<void>;
   invokeTimer(name: string): Promise<void>;
+  /** Another Functions host instance on the same storage and tenant (timers off), as Azure scales out. */
+  addInstance(): Promise<SpawnedHost>;
   stop(): Promise<void>;
 }
 
 export interface StackOptions extends TestEmulatorOptions {
   /** Short leases let a crashed host's messages come back quickly. */
   leaseMs?: number;
+  /** Shortens host.json's wait before a failed message is retried. */
+  retryDelayMs?: number;
   settings?: Record<string, string>;
   /** The fictional sample (as `npm start` uses) or the real NHS ODS files from ../shared. */
   directory?: 'sample' | 'nhs-reference' | 'none';
@@ -97,14 +101,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath };
   await weqsCommand(processEnv, ['setup']);
   if (options.directory !== 'none') await weqsCommand(processEnv, options.directory === 'nhs-reference' ? nhsReferenceDirectoryArgs() : sampleDirectoryArgs());
-  const start = (): Promise<SpawnedHost> =>
+  const start = (port = hostPort): Promise<SpawnedHost> =>
     spawnLocalHost({
       env: processEnv,
-      port: hostPort,
+      port,
       timers: false,
       ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
       onOutput,
     });
+  const extraInstances: SpawnedHost[] = [];
   host = await start();
   // As after a deployment: the subscription exists and the first sweep has set its watermark.
   await fetch(`${host.url}/admin/functions/maintainSubscription`, { method: 'POST' });
@@ -146,7 +152,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       const response = await fetch(`${(host as SpawnedHost).url}/admin/functions/${name}`, { method: 'POST' });
       if (!response.ok) throw new Error(`Invoking ${name} failed with ${response.status}`);
     },
+    async addInstance() {
+      const instance = await start(0);
+      extraInstances.push(instance);
+      return instance;
+    },
     async stop() {
+      await Promise.all(extraInstances.map((instance) => instance.stop()));
       await host?.stop();
       await env.stop();
       await azurite.stop();

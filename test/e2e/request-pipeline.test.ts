@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { displayOrganisationName } from '../../src/domain/organisation-display.js';
+import { gpPracticesNamed, hasNhsReferenceData, openTrusts } from '../support/nhs-reference.js';
+import type { ReferenceOrganisation } from '../support/nhs-reference.js';
+import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, inboxMessage, mailTo, outcomeOf } from '../support/pipeline.js';
+import { startStack } from '../support/stack.js';
+import type { Stack } from '../support/stack.js';
+
+const spoofed = (domain: string) => [
+  { name: 'Authentication-Results', value: `spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=${domain}; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=${domain};compauth=fail reason=000` },
+];
+
+/**
+ * The request pipeline end to end: Azurite, the Microsoft 365 emulator and the local Functions
+ * host in its own process, with the organisation directory built from the real NHS ODS files.
+ */
+/** Distinct real trusts, so tests never collide on one organisation. */
+function trustPicker(): (predicate?: (trust: ReferenceOrganisation) => boolean) => ReferenceOrganisation & { display: string } {
+  const trusts = hasNhsReferenceData ? openTrusts() : [];
+  const used = new Set<string>();
+  return (predicate = () => true) => {
+    const trust = trusts.find((candidate) => !used.has(candidate.code) && predicate(candidate));
+    if (!trust) throw new Error('the reference data has no unused trust that matches');
+    used.add(trust.code);
+    return { ...trust, display: displayOrganisationName(trust.name) };
+  };
+}
+
+describe.runIf(hasNhsReferenceData)('the request pipeline', () => {
+  const pick = trustPicker();
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ directory: 'nhs-reference' });
+  }, 180_000);
+  afterAll(async () => stack?.stop());
+
+  it('provisions a new request: folder, sections, form, sharing, list item, threaded reply, card, category', async () => {
+    const trust = pick((candidate) => candidate.name.endsWith(' NHS TRUST') && candidate.name.includes('TEACHING'));
+    const { id, internetMessageId, record } = await deliverAndWait(stack, {
+      from: { name: 'Jo Bloggs', address: 'jo.bloggs@leedsth.nhs.example' },
+      subject: `Work Experience Quality Standard – ${trust.display}`,
+      body: 'Please send us the application form.',
+    });
+    expect(record).toMatchObject({ outcome: 'provisioned', organisationKey: `ods:${trust.code}`, reference: expect.stringMatching(/^WEQS-2026-\d{4}$/) });
+    const state = await stack.env.control.state();
+
+    const folderName = `${trust.display} (${trust.code})`;
+    const folder = evidenceRoot(state).children.find((node) => node.name === folderName);
+    expect(folder?.children.map((node) => node.name)).toEqual([
+      '1 Healthcare organisation', '2 Pre-Placement', '3 Placement Induction', '4 During Placement', '5 Reflection and Review', '6 Post Placement', 'Application form.docx',
+    ]);
+    expect(folder?.children.find((node) => node.name === 'Application form.docx')?.size).toBeGreaterThan(5000);
+    // Shared with the requester only, on top of the staff groups the library grants.
+    const grants = folder?.permissions.map((permission) => [permission.grantedToV2?.user?.email ?? permission.grantedToV2?.siteGroup?.displayName, permission.roles.join()]);
+    expect(grants).toEqual(expect.arrayContaining([['jo.bloggs@leedsth.nhs.example', 'write'], ['Work Experience Members', 'write'], ['Work Experience Owners', 'owner']]));
+    expect(grants?.filter(([who]) => who?.includes('@'))).toHaveLength(1);
+
+    expect(applicationRows(state)).toContainEqual(expect.objectContaining({
+      Title: trust.display, Reference: record.reference, OrganisationKey: `ods:${trust.code}`, OdsCode: trust.code, Status: 'Open',
+      RequesterName: 'Jo Bloggs', RequesterEmail: 'jo.bloggs@leedsth.nhs.example', SourceMessageId: internetMessageId, TargetCycle: expect.any(String),
+    }));
+
+    const [reply, ...others] = mailTo(state, 'jo.bloggs@leedsth.nhs.example');
+    expect(others).toHaveLength(0);
+    expect(reply?.status).toBe('delivered');
+    expect(reply?.subject).toContain(trust.display);
+    expect(reply?.subject).toContain(record.reference);
+    expect(reply?.inReplyTo).toBe(internetMessageId);
+    expect(reply?.text).toContain(encodeURIComponent(folderName));
+    expect(reply?.text).toMatch(/4 completed documents for a bronze/);
+    expect(reply?.html).toMatch(/<html lang="en-GB"/);
+    const sent = state.mailboxes[0]?.folders.sentitems ?? [];
+    const original = inboxMessage(state, id);
+    expect(sent.find((message) => message.subject === reply?.subject)?.conversationId).toBe(original?.conversationId);
+
+    expect(original?.categories).toEqual(['WEQS: application opened']);
+    const cards = cardsTitled(state, /New application/);
+    expect(cards).toHaveLength(1);
+    expect(state.teams.every((post) => post.runStatus === 'Succeeded')).toBe(true);
+  });
+
+  it('accepts one application per organisation whatever way its name is written, from different people', async () => {
+    const trust = pick((candidate) => candidate.name.includes("'") && candidate.name.includes(' AND ') && candidate.name.endsWith(' NHS FOUNDATION TRUST'));
+    const first = await deliverAndWait(stack, { from: { name: 'Ann Lee', address: 'ann.lee@guys.nhs.example' }, subject: `Work Experience Quality Standard – ${trust.display}` });
+    // As people type it: capitals, no apostrophes, abbreviations, '&', brackets, lower case.
+    const variants = [
+      `RE: work experience quality standard - ${trust.name.replace(/'/g, '').replace('NHS FOUNDATION TRUST', 'NHS FT')}`,
+      `FW: Work Experience Quality Standard: [${trust.display.replace(/ and /g, ' & ')}]`,
+      `Work Experience Quality Standard – ${trust.display.toLowerCase().replace('nhs foundation trust', 'nhsft')}`,
+    ];
+    const others = await Promise.all(variants.map((subject, index) => deliverAndWait(stack, { from: { name: `Person ${index}`, address: `person${index}@guys.nhs.example` }, subject })));
+    expect(first.record.outcome).toBe('provisioned');
+    expect(others.map((other) => other.record.outcome)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    const state = await stack.env.control.state();
+    expect(applicationRows(state).filter((row) => row.OrganisationKey === first.record.organisationKey)).toHaveLength(1);
+    expect(evidenceRoot(state).children.filter((node) => node.name.endsWith(`(${trust.code})`))).toHaveLength(1);
+    // The others get a polite reply with no link to someone else's folder, and staff see both requesters.
+    for (const index of [0, 1, 2]) {
+      const [reply] = mailTo(state, `person${index}@guys.nhs.example`);
+      expect(reply?.subject).toMatch(/already applied/);
+      expect(reply?.text).not.toMatch(/sharepoint/i);
+      expect(reply?.text).not.toContain(first.record.reference ?? 'no reference');
+      expect(reply?.text).not.toContain('ann.lee@');
+    }
+    const duplicateCards = cardsTitled(state, /Second request/).map((card) => JSON.stringify(card));
+    expect(duplicateCards).toHaveLength(3);
+    expect(duplicateCards.every((card) => card.includes('ann.lee@guys.nhs.example'))).toBe(true);
+  });
+
+  it('does the work once however often a notification repeats', async () => {
+    const trust = pick();
+    const { id, internetMessageId } = await stack.env.control.deliver({ from: { address: 'sam@nottingham.nhs.example' }, subject: `Work Experience Quality Standard – ${trust.display}` });
+    const notification = JSON.stringify({
+      value: [{ subscriptionId: 'repeat', clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE, changeType: 'created', resource: `Users/x/Messages/${id}`, resourceData: { id } }],
+    });
+    const posts = await Promise.all([1, 2, 3].map(() => fetch(`${stack.host.url}/api/notifications`, { method: 'POST', body: notification, headers: { 'content-type': 'application/json' } })));
+    expect(posts.map((post) => post.status)).toEqual([202, 202, 202]);
+    const record = await outcomeOf(stack, internetMessageId);
+    await stack.invokeTimer('sweepInbox');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const state = await stack.env.control.state();
+    expect(record.outcome).toBe('provisioned');
+    expect(mailTo(state, 'sam@nottingham.nhs.example')).toHaveLength(1);
+    expect(applicationRows(state).filter((row) => row.OrganisationKey === record.organisationKey)).toHaveLength(1);
+    expect(cardsTitled(state, new RegExp(`ods:${trust.code}`))).toHaveLength(1);
+  });
+
+  it('rides out Graph throttling and outages, honouring Retry-After', async () => {
+    await stack.env.control.addFaults([
+      { method: 'GET', path: '/v1.0/users/*/messages/*', status: 429, retryAfterSeconds: 1, times: 2 },
+      { method: 'POST', path: '/v1.0/$batch', status: 503, retryAfterSeconds: 1, times: 1 },
+      { method: 'POST', path: '/v1.0/sites/*/lists/*/items', status: 429, retryAfterSeconds: 1, times: 1 },
+      { method: 'POST', path: '/v1.0/users/*/messages/*/reply', status: 504, times: 1 },
+    ]);
+    const { record } = await deliverAndWait(stack, { from: { address: 'kim@sheffield.nhs.example' }, subject: `Work Experience Quality Standard – ${pick().display}` });
+    await stack.env.control.clearFaults();
+    const state = await stack.env.control.state();
+    expect(record.outcome).toBe('provisioned');
+    expect(mailTo(state, 'kim@sheffield.nhs.example')).toHaveLength(1);
+    const log = (await stack.env.control.requests()).value;
+    expect(log.filter((entry) => entry.status === 429 || entry.status === 503 || entry.status === 504).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('provisions nothing and sends no reply for a spoofed sender, and alerts staff', async () => {
+    const trust = pick();
+    const { id, record } = await deliverAndWait(stack, { from: { address: 'director@bradford.nhs.example' }, subject: `Work Experience Quality Standard – ${trust.display}`, headers: spoofed('bradford.nhs.example') });
+    const state = await stack.env.control.state();
+    expect(record.outcome).toBe('untrusted-sender');
+    expect(mailTo(state, 'director@bradford.nhs.example')).toHaveLength(0);
+    expect(evidenceRoot(state).children.some((node) => node.name.endsWith(`(${trust.code})`))).toBe(false);
+    expect(inboxMessage(state, id)?.categories).toEqual(['WEQS: untrusted sender']);
+    expect(cardsTitled(state, /could not be verified/).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('leaves mail that is not a request exactly as it was', async () => {
+    const emails = [
+      { from: { address: 'student@school.example' }, subject: 'Placement question for Monday' },
+      { from: { address: 'noreply@trust.example' }, subject: 'Automatic reply: Work Experience Quality Standard – Northtown Community Hospice' },
+      { from: { address: 'applicant@trust.example' }, subject: 'RE: Work Experience Quality Standard – Northtown Community Hospice (WEQS-2026-0001)' },
+      { from: { address: 'someone@trust.example' }, subject: 'Work Experience Quality Standard – question about evidence', headers: [{ name: 'Auto-Submitted', value: 'auto-generated' }] },
+    ];
+    const before = await stack.env.control.state();
+    const results = await Promise.all(emails.map((email) => deliverAndWait(stack, email)));
+    const state = await stack.env.control.state();
+    for (const { id, record } of results) {
+      expect(record.outcome).toBe('not-a-request');
+      const message = inboxMessage(state, id);
+      expect(message?.categories).toEqual([]);
+      expect(message?.isRead).toBe(false);
+    }
+    expect(state.outbound.length).toBe(before.outbound.length);
+  });
+
+  it('answers malformed and hostile subjects safely', async () => {
+    const hostile = [
+      { subject: 'Work Experience Quality Standard – <script>alert(1)</script> Hospice', folder: 'script alert(1) script Hospice' },
+      { subject: 'Work Experience Quality Standard – ../../etc/passwd Care', folder: '.. .. etc passwd Care' },
+      { subject: `Work Experience Quality Standard – ${'Very Long Community Interest Company '.repeat(4).trim()}`, folder: undefined },
+      { subject: 'Work Experience Quality Standard – Ysbyty Cymuned Dyffryn Ŵy – gofal ŷ', folder: undefined },
+      { subject: 'Work Experience Quality Standard – 社区诊所 Northtown', folder: undefined },
+    ];
+    const results = await Promise.all(hostile.map((item, index) => deliverAndWait(stack, { from: { address: `hostile${index}@example.org` }, subject: item.subject })));
+    const state = await stack.env.control.state();
+    for (const [index, { record }] of results.entries()) {
+      expect(['provisioned', 'needs-identifying']).toContain(record.outcome);
+      const [reply] = mailTo(state, `hostile${index}@example.org`);
+      expect(reply?.html).not.toContain('<script>');
+    }
+    const names = evidenceRoot(state).children.map((node) => node.name);
+    expect(names).toContain('script alert(1) script Hospice');
+    expect(names.every((name) => !/["*:<>?/\\|]/.test(name))).toBe(true);
+
+    const empty = await Promise.all(['Work Experience Quality Standard', 'Work Experience Quality Standard – [health organisation name]', '', 'Work Experience Quality Standard – ???'].map((subject, index) => deliverAndWait(stack, { from: { address: `format${index}@example.org` }, subject })));
+    expect(empty.map(({ record }) => record.outcome)).toEqual(['invalid-request', 'invalid-request', 'not-a-request', 'invalid-request']);
+    const after = await stack.env.control.state();
+    expect(mailTo(after, 'format0@example.org')[0]?.text).toMatch(/Work Experience Quality Standard – /);
+    expect(mailTo(after, 'format2@example.org')).toHaveLength(0);
+  });
+
+  it('asks for the ODS code when a name is shared by several practices, and alerts staff', async () => {
+    const { id, record } = await deliverAndWait(stack, { from: { address: 'manager@practice.nhs.example' }, subject: 'Work Experience Quality Standard – The Surgery' });
+    const [practice] = gpPracticesNamed('THE SURGERY');
+    const state = await stack.env.control.state();
+    expect(record.outcome).toBe('needs-identifying');
+    expect(mailTo(state, 'manager@practice.nhs.example')[0]?.text).toMatch(/ODS code/);
+    expect(inboxMessage(state, id)?.categories).toEqual(['WEQS: needs identifying']);
+    expect(cardsTitled(state, /needs identifying/).length).toBeGreaterThanOrEqual(1);
+    // With the practice's code the same request goes through.
+    const resent = await deliverAndWait(stack, { from: { address: 'manager@practice.nhs.example' }, subject: `Work Experience Quality Standard – The Surgery (${practice?.code ?? ''})` });
+    expect(resent.record).toMatchObject({ outcome: 'provisioned', organisationKey: `ods:${practice?.code ?? ''}` });
+  });
+
+  it('recovers an email whose notification was lost, through the inbox sweep', async () => {
+    await stack.env.control.call('POST', '/_emulator/notifications/drop', { count: 1 });
+    const { internetMessageId } = await stack.env.control.deliver({ from: { address: 'lost@york.nhs.example' }, subject: `Work Experience Quality Standard – ${pick().display}` });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await stack.env.control.state().then((state) => mailTo(state, 'lost@york.nhs.example'))).toHaveLength(0);
+    await stack.invokeTimer('sweepInbox');
+    const record = await outcomeOf(stack, internetMessageId);
+    expect(record.outcome).toBe('provisioned');
+  }, 60_000);
+});

@@ -1,0 +1,50 @@
+import type { EmulatorDriveNode, EmulatorState, InboundEmail } from '../../dev/emulator-client.js';
+import { InboundLedger } from '../../src/storage/inbound-ledger.js';
+import type { InboundRecord } from '../../src/storage/inbound-ledger.js';
+import { Tables } from '../../src/storage/tables.js';
+import type { Stack } from './stack.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function ledgerOf(stack: Stack): InboundLedger {
+  return new InboundLedger(new Tables({ connectionString: stack.azurite.connectionString }), 0);
+}
+
+/** Waits until the email has its recorded outcome in the ledger. */
+export async function outcomeOf(stack: Stack, internetMessageId: string, timeoutMs = 45_000): Promise<InboundRecord> {
+  const ledger = ledgerOf(stack);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const record = await ledger.get(InboundLedger.keyFor(internetMessageId));
+    if (record?.state === 'done') return record;
+    if (Date.now() > deadline) throw new Error(`No outcome for ${internetMessageId} within ${timeoutMs} ms (ledger: ${JSON.stringify(record)}).\n${stack.logs.slice(-10).map((line) => JSON.stringify(line)).join('\n')}`);
+    await sleep(200);
+  }
+}
+
+export async function deliverAndWait(stack: Stack, email: InboundEmail): Promise<{ id: string; internetMessageId: string; record: InboundRecord }> {
+  const delivered = await stack.env.control.deliver(email);
+  return { ...delivered, record: await outcomeOf(stack, delivered.internetMessageId) };
+}
+
+export function evidenceRoot(state: EmulatorState): EmulatorDriveNode {
+  const drive = state.sites[0]?.drives.find((candidate) => candidate.name === 'Application evidence');
+  if (!drive) throw new Error('no evidence library');
+  return drive.root;
+}
+
+export function applicationRows(state: EmulatorState): Record<string, unknown>[] {
+  return (state.sites[0]?.lists.find((list) => list.displayName === 'Applications')?.items ?? []).map((item) => item.fields);
+}
+
+export function inboxMessage(state: EmulatorState, id: string): EmulatorState['mailboxes'][number]['folders'][string][number] | undefined {
+  return state.mailboxes[0]?.folders.inbox?.find((message) => message.id === id);
+}
+
+export function mailTo(state: EmulatorState, address: string): EmulatorState['outbound'] {
+  return state.outbound.filter((record) => record.to.some((to) => to.toLowerCase() === address.toLowerCase()));
+}
+
+export function cardsTitled(state: EmulatorState, title: RegExp): unknown[] {
+  return state.teams.filter((post) => title.test(JSON.stringify(post.card)));
+}
