@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/server.js';
 import { loadDevTenant } from '../emulator/tenant.js';
-import { ensureDevCertificates } from '../emulator/tls.js';
+import { ensureDevCertificates, trustBundle } from '../emulator/tls.js';
 import { startAzurite } from './azurite.js';
 import { spawnLocalHost } from './functions-host/spawn-host.js';
 import { runDemo } from './demo.js';
 import { EmulatorClient } from './emulator-client.js';
-import { embeddedTenantSettings, readLocalSettings } from './local-settings.js';
+import { join } from 'node:path';
+import { embeddedTenantSettings, projectRoot, readLocalSettings } from './local-settings.js';
 import { sampleDirectoryArgs, weqsCommand } from './weqs-command.js';
 
 /**
@@ -18,6 +19,8 @@ const { values } = parseArgs({
   options: {
     'emulator-port': { type: 'string', default: '4000' },
     'host-port': { type: 'string', default: '7071' },
+    // Azurite's usual ports, so that UseDevelopmentStorage=true (the example settings) reaches it.
+    'storage-ports': { type: 'string', default: '10000,10001,10002' },
     'no-demo': { type: 'boolean', default: false },
   },
 });
@@ -25,7 +28,8 @@ const { values } = parseArgs({
 const certificates = await ensureDevCertificates();
 const tenant = await loadDevTenant();
 console.log('Starting Azurite (in memory, telemetry off)...');
-const azurite = await startAzurite();
+const [blob = 10000, queue = 10001, table = 10002] = values['storage-ports'].split(',').map(Number);
+const azurite = await startAzurite({ ports: { blob, queue, table } });
 const emulator = await startEmulator({ tenant, certificates, port: Number(values['emulator-port']) });
 const hostUrl = `http://127.0.0.1:${values['host-port']}`;
 const settings = embeddedTenantSettings(await readLocalSettings(), {
@@ -34,10 +38,12 @@ const settings = embeddedTenantSettings(await readLocalSettings(), {
   storage: azurite.connectionString,
   hostUrl,
 });
-const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath };
+const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
 console.log('Preparing the tenant: Applications list columns and the sample organisation directory...');
 await weqsCommand(processEnv, ['setup']);
+await weqsCommand(processEnv, ['calendar', 'import', '--file', join(projectRoot, 'config', 'review-calendar.json')]);
 await weqsCommand(processEnv, sampleDirectoryArgs());
+const calendarSummary = await weqsCommand(processEnv, ['calendar', 'show']);
 console.log('Starting the local Functions host...');
 const host = await spawnLocalHost({
   env: { ...processEnv, WEQS_LOG_FORMAT: 'pretty' },
@@ -56,6 +62,11 @@ weqs is running against the embedded Microsoft 365 tenant.
   Microsoft 365      ${emulator.url}  (Graph ${emulator.url}/v1.0, state ${emulator.url}/_emulator/state)
   Azure Storage      Azurite on 127.0.0.1 (blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table})
   Inbox              ${inbox}  (${subscriptions.length} change-notification subscription)
+
+${calendarSummary.split('\n').map((line) => `  ${line.trim()}`).join('\n')}
+
+Preview a review-calendar job (nothing is sent): npm run weqs -- reminders --as-of 2026-12-21 --dry-run
+(other jobs: close-cycle, decisions, information-requests, awards, calendar, digest; npm run weqs -- help)
 
 Send a request email from another terminal:
   npm run send -- --from jo.bloggs@northshire.nhs.example --subject "Work Experience Quality Standard – Northshire Hospitals NHS Foundation Trust"

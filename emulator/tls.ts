@@ -102,3 +102,16 @@ export async function ensureDevCertificates(directory = join(devDirectory(), 'tl
     appCertificate,
   };
 }
+
+/**
+ * The file for NODE_EXTRA_CA_CERTS (Node reads one file, once, at start): the local CA plus any
+ * certificates the environment already adds that way, so trusting the emulator never drops them.
+ */
+export async function trustBundle(certificates: DevCertificates, inherited = process.env.NODE_EXTRA_CA_CERTS): Promise<string> {
+  if (!inherited || inherited === certificates.caCertPath || !existsSync(inherited)) return certificates.caCertPath;
+  const path = join(dirname(certificates.caCertPath), 'trust-bundle.pem');
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, `${(await readFile(inherited, 'utf8')).trim()}\n${certificates.caCert.trim()}\n`);
+  await rename(temporary, path);
+  return path;
+}

@@ -4,6 +4,7 @@ import { handleSubscriptionEvent } from './handle-subscription-event.js';
 import { inboxNotifications } from './inbox-notifications.js';
 import { maintainSubscription } from './maintain-subscription.js';
 import { processInboundMessage } from './process-inbound-message.js';
+import { awardLifecycleTimer, closeCyclesTimer, sendRemindersTimer, staffEditsTimer, weeklyDigestTimer } from './review-jobs.js';
 import { subscriptionLifecycle } from './subscription-lifecycle.js';
 import { sweepInboxTimer } from './sweep-inbox.js';
 
@@ -29,4 +30,9 @@ export const functionDefinitions: FunctionDefinition[] = [
   { name: 'handleSubscriptionEvent', trigger: { type: 'queue', queueName: queueNames.subscriptionEvents, connection: 'AzureWebJobsStorage' }, handler: handleSubscriptionEvent },
   { name: 'maintainSubscription', trigger: { type: 'timer', schedule: '0 7 */6 * * *' }, handler: maintainSubscription },
   { name: 'sweepInbox', trigger: { type: 'timer', schedule: '30 */5 * * * *' }, handler: sweepInboxTimer },
+  { name: 'sendReminders', trigger: { type: 'timer', schedule: '0 5 7-18 * * *' }, handler: sendRemindersTimer },
+  { name: 'closeCycles', trigger: { type: 'timer', schedule: '0 10 * * * *' }, handler: closeCyclesTimer },
+  { name: 'staffEdits', trigger: { type: 'timer', schedule: '15 */5 * * * *' }, handler: staffEditsTimer },
+  { name: 'awardLifecycle', trigger: { type: 'timer', schedule: '0 20 6 * * *' }, handler: awardLifecycleTimer },
+  { name: 'weeklyDigest', trigger: { type: 'timer', schedule: '0 0 8 * * 1' }, handler: weeklyDigestTimer },
 ];

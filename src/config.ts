@@ -8,6 +8,10 @@ import { z } from 'zod';
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 const positiveInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const dayList = z
+  .string()
+  .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be whole numbers of days separated by commas, e.g. 28,14,7,1')
+  .transform((value) => [...new Set(value.split(',').map((day) => Number(day.trim())))].sort((a, b) => b - a));
 
 export const settingsSchema = z
   .object({
@@ -27,12 +31,19 @@ export const settingsSchema = z
     WEQS_SITE_PATH: z.string().regex(/^\/sites\/[A-Za-z0-9_-]+$/, 'must look like /sites/WorkExperience'),
     WEQS_EVIDENCE_LIBRARY: z.string().min(1).default('Application evidence'),
     WEQS_APPLICATIONS_LIST: z.string().min(1).default('Applications'),
+    WEQS_CALENDAR_LIST: z.string().min(1).default('Review calendar'),
+    /** Days before a submission deadline that reminders go out, e.g. 28,14,7,1. */
+    WEQS_DEADLINE_REMINDER_DAYS: dayList.default([28, 14, 7, 1]),
+    /** Days before an award expires that renewal reminders go out. */
+    WEQS_EXPIRY_REMINDER_DAYS: dayList.default([90, 30]),
     WEQS_TEAMS_WEBHOOK_URL: httpsUrl,
     WEQS_NOTIFICATION_URL: httpsUrl.or(z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/ })),
     WEQS_LIFECYCLE_NOTIFICATION_URL: httpsUrl.or(z.url({ protocol: /^http$/, hostname: /^(127\.0\.0\.1|localhost)$/ })),
     WEQS_SUBSCRIPTION_CLIENT_STATE: z.string().min(32, 'must be a random secret of at least 32 characters').max(128),
-    /** Exchange Online allows 30 messages a minute per mailbox; stay below it. */
-    WEQS_SEND_RATE_PER_MINUTE: positiveInteger(1, 30).default(25),
+    /** The mailbox's sending limit: Exchange Online allows 30 messages a minute. */
+    WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: positiveInteger(1, 100_000).default(30),
+    /** weqs's own cap for all instances together; it must stay below the mailbox's limit. */
+    WEQS_SEND_RATE_PER_MINUTE: positiveInteger(1, 100_000).default(25),
     /** Outlook allows 4 concurrent requests per app and mailbox. */
     WEQS_MAILBOX_CONCURRENCY: positiveInteger(1, 4).default(4),
     /** The inbox sweep leaves messages younger than this to the webhook. */
@@ -50,6 +61,9 @@ export const settingsSchema = z
     if (settings.WEQS_GRAPH_CREDENTIAL === 'client-certificate' && !settings.WEQS_CLIENT_CERTIFICATE_PATH) {
       context.addIssue({ code: 'custom', path: ['WEQS_CLIENT_CERTIFICATE_PATH'], message: 'is required when WEQS_GRAPH_CREDENTIAL is client-certificate' });
     }
+    if (settings.WEQS_SEND_RATE_PER_MINUTE >= settings.WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE) {
+      context.addIssue({ code: 'custom', path: ['WEQS_SEND_RATE_PER_MINUTE'], message: `must be below the mailbox's sending limit (WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE, ${settings.WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE} a minute)` });
+    }
     if (!settings.AzureWebJobsStorage && !settings.AzureWebJobsStorage__accountName) {
       context.addIssue({ code: 'custom', path: ['AzureWebJobsStorage'], message: 'is required (a connection string, or AzureWebJobsStorage__accountName for a managed identity)' });
     }
@@ -65,7 +79,8 @@ export interface Config {
     | { kind: 'client-certificate'; certificatePath: string; authorityHost: string; instanceDiscovery: boolean };
   graph: { baseUrl: string; timeoutMs: number; mailboxConcurrency: number };
   inboxAddress: string;
-  site: { hostname: string; path: string; evidenceLibrary: string; applicationsList: string };
+  site: { hostname: string; path: string; evidenceLibrary: string; applicationsList: string; calendarList: string };
+  reminders: { deadlineDays: number[]; expiryDays: number[] };
   teamsWebhookUrl: string;
   subscription: { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string };
   sendRatePerMinute: number;
@@ -111,7 +126,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
           },
     graph: { baseUrl: s.WEQS_GRAPH_BASE_URL, timeoutMs: s.WEQS_GRAPH_TIMEOUT_MS, mailboxConcurrency: s.WEQS_MAILBOX_CONCURRENCY },
     inboxAddress: s.WEQS_INBOX_ADDRESS,
-    site: { hostname: s.WEQS_SITE_HOSTNAME, path: s.WEQS_SITE_PATH, evidenceLibrary: s.WEQS_EVIDENCE_LIBRARY, applicationsList: s.WEQS_APPLICATIONS_LIST },
+    site: { hostname: s.WEQS_SITE_HOSTNAME, path: s.WEQS_SITE_PATH, evidenceLibrary: s.WEQS_EVIDENCE_LIBRARY, applicationsList: s.WEQS_APPLICATIONS_LIST, calendarList: s.WEQS_CALENDAR_LIST },
+    reminders: { deadlineDays: s.WEQS_DEADLINE_REMINDER_DAYS, expiryDays: s.WEQS_EXPIRY_REMINDER_DAYS },
     teamsWebhookUrl: s.WEQS_TEAMS_WEBHOOK_URL,
     subscription: {
       notificationUrl: s.WEQS_NOTIFICATION_URL,

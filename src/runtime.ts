@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import catalogueJson from '../config/criteria-catalogue.json' with { type: 'json' };
-import calendarJson from '../config/review-calendar.json' with { type: 'json' };
 import { loadConfig } from './config.js';
 import type { Config } from './config.js';
 import { parseCriteriaCatalogue } from './domain/criteria-catalogue.js';
 import type { CriteriaCatalogue } from './domain/criteria-catalogue.js';
-import { parseReviewCalendar } from './domain/review-calendar.js';
 import type { ReviewCalendar } from './domain/review-calendar.js';
 import { ApplicationsList } from './graph/applications-list.js';
+import { EvidenceFolder } from './graph/evidence-folder.js';
 import { EvidenceLibrary } from './graph/evidence-library.js';
+import { ReviewCalendarList } from './graph/review-calendar-list.js';
 import { graphClientFromConfig } from './graph/graph-client.js';
 import { GraphMailbox } from './graph/mailbox.js';
 import { lazySiteContext } from './graph/site-context.js';
 import type { SiteContext } from './graph/site-context.js';
-import { logger, rootLogger } from './logging.js';
+import { rootLogger } from './logging.js';
 import { OutgoingMail } from './mail/outgoing-mail.js';
 import { blobServiceClient } from './storage/blobs.js';
 import { InboundLedger } from './storage/inbound-ledger.js';
@@ -29,6 +29,8 @@ import { Tables } from './storage/tables.js';
 import { TeamsWorkflowNotifier } from './teams/teams-notifier.js';
 import type { InboundDependencies } from './workflows/handle-inbound-message.js';
 import type { SweepDependencies } from './workflows/sweep-inbox.js';
+import { CalendarSource } from './workflows/review/calendar-source.js';
+import type { ReviewDependencies } from './workflows/review/review-dependencies.js';
 
 /** What the functions need, built once per process from the settings (the composition root). */
 export interface Runtime {
@@ -43,18 +45,13 @@ export interface Runtime {
   directory: OrganisationDirectoryStore;
   catalogue: CriteriaCatalogue;
   calendar: () => Promise<ReviewCalendar>;
+  calendarList: ReviewCalendarList;
   inbound: InboundDependencies;
   sweep: SweepDependencies;
+  review: ReviewDependencies;
 }
 
 let runtime: Runtime | undefined;
-
-/** The calendar shipped with the app; invalid rows are logged and left out. */
-function bundledCalendar(): ReviewCalendar {
-  const parsed = parseReviewCalendar(calendarJson as unknown[]);
-  for (const rejected of parsed.rejected) logger().warn({ row: rejected.label, reasons: rejected.reasons }, 'ignored an invalid review calendar row');
-  return parsed.cycles;
-}
 
 export function createRuntime(config: Config): Runtime {
   rootLogger.level = config.logLevel;
@@ -66,9 +63,14 @@ export function createRuntime(config: Config): Runtime {
   const sentMail = new SentMailLedger(tables);
   const directory = new OrganisationDirectoryStore(blobServiceClient(config.storage));
   const catalogue = parseCriteriaCatalogue(catalogueJson);
-  const cycles = bundledCalendar();
-  const calendar = (): Promise<ReviewCalendar> => Promise.resolve(cycles);
+  const calendarList = new ReviewCalendarList(graph, async () => (await site()).siteId, config.site.calendarList);
+  const calendarSource = new CalendarSource(() => calendarList.rows());
+  const calendar = async (): Promise<ReviewCalendar> => (await calendarSource.get()).cycles;
   const applications = new ApplicationsList(graph, site);
+  const claims = new OrganisationClaimsTable(tables);
+  const staff = new TeamsWorkflowNotifier(config.teamsWebhookUrl);
+  const outgoing = new OutgoingMail(mailbox, sentMail, new SendRateLimiter(tables, config.inboxAddress, config.sendRatePerMinute));
+  const listUrl = async (): Promise<string> => (await site()).listUrl;
   const queues = new Queues(queueServiceClient(config.storage));
   const serviceState = new ServiceState(tables);
   return {
@@ -83,20 +85,21 @@ export function createRuntime(config: Config): Runtime {
     directory,
     catalogue,
     calendar,
+    calendarList,
     inbound: {
       mailbox,
       ledger,
-      claims: new OrganisationClaimsTable(tables),
+      claims,
       directory: () => directory.load(),
       references: new ReferenceCounter(tables, config.referencePrefix),
       evidence: new EvidenceLibrary(graph, site),
       applications,
-      outgoing: new OutgoingMail(mailbox, sentMail, new SendRateLimiter(tables, config.inboxAddress, config.sendRatePerMinute)),
-      staff: new TeamsWorkflowNotifier(config.teamsWebhookUrl),
+      outgoing,
+      staff,
       once: (intent, action) => sentMail.once(intent, action, new Date()),
       catalogue,
       calendar,
-      listUrl: async () => (await site()).listUrl,
+      listUrl,
       settings: { inboxAddress: config.inboxAddress, referencePrefix: config.referencePrefix, ...(config.reviewsPausedMessage ? { reviewsPausedMessage: config.reviewsPausedMessage } : {}) },
       now: () => new Date(),
     },
@@ -107,6 +110,27 @@ export function createRuntime(config: Config): Runtime {
       enqueue: (reference) => queues.send(queueNames.inboundMessages, reference),
       now: () => new Date(),
       graceMs: config.sweepGraceMs,
+    },
+    review: {
+      calendar: () => calendarSource.get(),
+      applications,
+      claims,
+      folders: new EvidenceFolder(graph, site),
+      outgoing,
+      staff,
+      intents: {
+        done: async (intent) => (await sentMail.get(intent))?.state === 'sent',
+        once: (intent, action) => sentMail.once(intent, action, new Date()),
+      },
+      catalogue,
+      settings: {
+        inboxAddress: config.inboxAddress,
+        listUrl,
+        calendarUrl: () => calendarList.webUrl(),
+        ...(config.reviewsPausedMessage ? { reviewsPausedMessage: config.reviewsPausedMessage } : {}),
+        deadlineReminderOffsets: config.reminders.deadlineDays,
+        expiryReminderOffsets: config.reminders.expiryDays,
+      },
     },
   };
 }

@@ -31,7 +31,8 @@ try {
 const { functionDefinitions } = await import('../../functions/definitions.js');
 const storage = process.env.AzureWebJobsStorage;
 if (!storage) throw new Error('AzureWebJobsStorage must be a connection string for the local host.');
-const hostJson = await readHostJson(join(projectRoot, 'host.json'));
+// A bundled copy of this file runs from elsewhere, so the path to host.json can be given.
+const hostJson = await readHostJson(process.env.WEQS_HOST_JSON ?? join(projectRoot, 'host.json'));
 // Tests shorten the wait before a failed message is retried (host.json visibilityTimeout).
 if (values['retry-delay-ms']) hostJson.extensions.queues.visibilityTimeout = Number(values['retry-delay-ms']);
 const host = await startLocalHost({

@@ -18,6 +18,10 @@ export interface SpawnHostOptions {
   leaseMs?: number;
   retryDelayMs?: number;
   timers?: boolean;
+  /** A bundled build of cli.ts to run with plain Node (as Azure runs the app) instead of through tsx. */
+  bundle?: string;
+  /** Node options for the worker, as `languageWorkers__node__arguments` sets them in Azure. */
+  nodeArguments?: string[];
   onOutput?: (chunk: string) => void;
 }
 
@@ -26,8 +30,8 @@ const cli = join(dirname(fileURLToPath(import.meta.url)), 'cli.ts');
 /** Starts the local Functions host in its own process, as the worker runs in Azure. */
 export async function spawnLocalHost(options: SpawnHostOptions): Promise<SpawnedHost> {
   const args = ['--port', String(options.port ?? 0), ...(options.leaseMs ? ['--lease-ms', String(options.leaseMs)] : []), ...(options.retryDelayMs !== undefined ? ['--retry-delay-ms', String(options.retryDelayMs)] : []), ...(options.timers === false ? ['--no-timers'] : [])];
-  const child = fork(cli, args, {
-    execArgv: ['--import', 'tsx'],
+  const child = fork(options.bundle ?? cli, args, {
+    execArgv: [...(options.bundle ? [] : ['--import', 'tsx']), ...(options.nodeArguments ?? [])],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { currentAndNextCycles, formatUkDate, isUkDate, ukStartOfDay } from '../domain/review-calendar.js';
 import { ensureApplicationsListColumns } from '../graph/applications-list.js';
+import { ensureReviewCalendarList } from '../graph/review-calendar-list.js';
+import { isReviewJob, reviewJobs, runReviewJob } from '../workflows/review/review-jobs.js';
 import { buildDirectoryFromOds } from '../organisations/ods-import.js';
 import type { OdsFiles } from '../organisations/ods-import.js';
 import { getRuntime } from '../runtime.js';
@@ -12,7 +15,11 @@ import { queueNames } from '../storage/queues.js';
  */
 const usage = `Usage: npm run weqs -- <command> [options]
 
-  setup                         add missing columns to the Applications list
+  setup                         add missing columns to the Applications list; create the review calendar list
+  calendar show                 the cycles in use: current, next deadline, rows ignored and why
+  calendar import --file FILE   add the cycles in a JSON file that the calendar list does not have yet
+  ${Object.keys(reviewJobs).join(' | ')}
+      [--as-of DATE] [--dry-run]  run a review-calendar job now, or preview what it would do on DATE
   directory import [files]      build the organisation directory from NHS ODS CSV files and store it
       --etr FILE --epraccur FILE --egdpprac FILE --icb FILE --succ FILE
   replay-failed                 queue every email whose processing failed again
@@ -23,14 +30,51 @@ async function readIfGiven(path: string | undefined): Promise<string | undefined
   return path ? readFile(path, 'utf8') : undefined;
 }
 
+/** `2026-09-10` means midday that UK day; a full ISO date-time is taken as it is. */
+export function parseAsOf(value: string | undefined): Date {
+  if (!value) return new Date();
+  if (isUkDate(value)) return new Date(ukStartOfDay(value).getTime() + 12 * 3600 * 1000);
+  const instant = new Date(value);
+  if (Number.isNaN(instant.getTime())) throw new Error(`--as-of must be a date like 2026-09-10, got '${value}'`);
+  return instant;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, subcommand] = argv;
   const runtime = getRuntime();
   switch (command) {
-    case 'setup': {
-      const added = await ensureApplicationsListColumns(runtime.graph, await runtime.site());
-      console.log(added.length > 0 ? `Added columns: ${added.join(', ')}` : 'The Applications list already has every column.');
+    case 'help':
+    case '--help':
+      console.log(usage);
       return 0;
+    case 'setup': {
+      const site = await runtime.site();
+      const added = await ensureApplicationsListColumns(runtime.graph, site);
+      console.log(added.length > 0 ? `Added columns: ${added.join(', ')}` : 'The Applications list already has every column.');
+      const calendar = await ensureReviewCalendarList(runtime.graph, site.siteId, runtime.config.site.calendarList);
+      console.log(calendar.created ? `Created the '${runtime.config.site.calendarList}' list.` : `The '${runtime.config.site.calendarList}' list is in place.`);
+      return 0;
+    }
+    case 'calendar': {
+      if (subcommand === 'import') {
+        const { values } = parseArgs({ args: argv.slice(2), options: { file: { type: 'string' } } });
+        if (!values.file) break;
+        const rows = JSON.parse(await readFile(values.file, 'utf8')) as Record<string, unknown>[];
+        console.log(`Added ${await runtime.calendarList.importCycles(rows)} cycle(s) to the calendar.`);
+        return 0;
+      }
+      if (subcommand === 'show') {
+        const { values } = parseArgs({ args: argv.slice(2), options: { 'as-of': { type: 'string' } } });
+        const now = parseAsOf(values['as-of']);
+        const parsed = await runtime.review.calendar();
+        const { current, next } = currentAndNextCycles(parsed.cycles, now);
+        console.log(`Review calendar as of ${formatUkDate(now)}: ${parsed.cycles.length} cycle(s).`);
+        console.log(current ? `  Current cycle: ${current.name}` : '  No cycle is in review or sending decisions.');
+        console.log(next ? `  Next deadline: end of ${formatUkDate(next.submissionDeadline)} (${next.name}); decisions ${formatUkDate(next.decisionsOpen, 'medium')} to ${formatUkDate(next.decisionsClose, 'medium')}` : '  No future cycle is published: reviews are paused.');
+        for (const rejected of parsed.rejected) console.log(`  Ignored ${rejected.label}: ${rejected.reasons.join(' ')}`);
+        return 0;
+      }
+      break;
     }
     case 'directory': {
       if (subcommand !== 'import') break;
@@ -68,8 +112,16 @@ export async function main(argv: string[]): Promise<number> {
       for (const record of records) console.log(`${record.receivedAt ?? '?'}  ${record.fromAddress ?? '?'}  ${record.outcome ?? record.state}  ${record.detail ?? ''}`);
       return 0;
     }
-    default:
-      break;
+    default: {
+      if (!command || !isReviewJob(command)) break;
+      const { values } = parseArgs({ args: argv.slice(1), options: { 'as-of': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+      const now = parseAsOf(values['as-of']);
+      const dryRun = values['dry-run'];
+      const actions = await runReviewJob(command, runtime.review, { now, dryRun });
+      console.log(`${command} as of ${now.toISOString()}${dryRun ? ' (dry run: nothing sent or changed)' : ''}: ${actions.length} action(s)`);
+      for (const action of actions) console.log(`  ${action.reference ?? ''} ${action.organisation ?? ''}${action.to ? ` <${action.to}>` : ''}: ${action.action}`.replace(/\s+:/, ':'));
+      return 0;
+    }
   }
   console.error(usage);
   return 2;

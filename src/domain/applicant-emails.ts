@@ -12,14 +12,33 @@
  */
 import { AWARD_DOCUMENT_THRESHOLDS } from './award.js';
 import { MAX_ORGANISATION_NAME_LENGTH } from './request-subject.js';
+import {
+  email,
+  example,
+  greeting,
+  h1,
+  h2,
+  item,
+  link,
+  ol,
+  p,
+  paragraphsOf,
+  render,
+  REQUEST_SUBJECT_PREFIX,
+  signOff,
+  STANDARD_NAME,
+  strong,
+  ul,
+  value,
+  type Block,
+  type EmailContent,
+  type ListItem,
+} from './email-document.js';
 import { formatUkDate, type UkDate } from './review-calendar.js';
-import { clipLine, escapeHtml, isAbsoluteHttpsUrl, singleLine, truncateText } from './text-escaping.js';
+import { clipLine, singleLine } from './text-escaping.js';
 
-export interface EmailContent {
-  subject: string;
-  html: string;
-  text: string;
-}
+export { greetingName } from './email-document.js';
+export type { EmailContent } from './email-document.js';
 
 /** Shown in place of review dates when no cycle is published; staff can override it in settings. */
 export const reviewsPausedText = 'Reviews of applications are paused at the moment. We will email you when new review dates are published.';
@@ -27,15 +46,11 @@ export const reviewsPausedText = 'Reviews of applications are paused at the mome
 /** Where people look up an ODS code (the service formerly called the ODS portal). */
 export const ODS_SEARCH_URL = 'https://www.odsdatasearchandexport.nhs.uk/';
 
-const STANDARD_NAME = 'Work Experience Quality Standard';
-/** The subject people are asked to use; the en dash is what the published instructions show. */
-const REQUEST_SUBJECT_PREFIX = `${STANDARD_NAME} – `;
 const EXAMPLE_ORGANISATION = 'Northshire Hospitals NHS Foundation Trust';
 // The same example practice the subject parser documents, so the advice and the parser agree.
 const EXAMPLE_PRACTICE = 'The Surgery';
 const EXAMPLE_ODS_CODE = 'B82005';
 const EXAMPLE_POSTCODE = 'LS1 4AP';
-const SIGN_OFF = `The ${STANDARD_NAME} team`;
 
 // Caps, in code points, for values from emails. Organisation names are capped shorter in
 // subjects so that a subject stays within the 255 characters mail clients display in full.
@@ -50,233 +65,14 @@ const CAP = {
   postcode: 12,
   kind: 60,
   cycleName: 80,
-  pausedMessage: 1000,
-  greetingName: 60,
 } as const;
 
 /** Organisations listed when asking which one is meant; the rest are counted. */
 export const MAX_LISTED_CANDIDATES = 8;
 
 // ---------------------------------------------------------------------------------------------
-// Document model
-// ---------------------------------------------------------------------------------------------
-
-/** Our own words are plain strings; anything from an email is wrapped with `value()`. */
-type Inline = string | { kind: 'value'; text: string } | { kind: 'strong'; parts: Inline[] } | { kind: 'email'; address: string };
-
-interface ListItem {
-  parts: Inline[];
-  sublist?: List;
-}
-
-interface List {
-  kind: 'list';
-  ordered: boolean;
-  items: ListItem[];
-}
-
-type Block =
-  | { kind: 'heading'; level: 1 | 2; text: string }
-  | { kind: 'paragraph'; parts: Inline[] }
-  /** A link on its own line: descriptive text in HTML, "text:" then the full URL in plain text. */
-  | { kind: 'link'; text: string; url: string }
-  /** A line to copy exactly (an email subject), set apart and never wrapped. */
-  | { kind: 'example'; parts: Inline[] }
-  | List;
-
-const value = (text: string): Inline => ({ kind: 'value', text });
-const strong = (...parts: Inline[]): Inline => ({ kind: 'strong', parts });
-const email = (address: string): Inline => ({ kind: 'email', address: singleLine(address) });
-const h1 = (text: string): Block => ({ kind: 'heading', level: 1, text });
-const h2 = (text: string): Block => ({ kind: 'heading', level: 2, text });
-const p = (...parts: Inline[]): Block => ({ kind: 'paragraph', parts });
-const example = (...parts: Inline[]): Block => ({ kind: 'example', parts });
-const item = (...parts: Inline[]): ListItem => ({ parts });
-const ol = (...items: ListItem[]): List => ({ kind: 'list', ordered: true, items });
-const ul = (...items: ListItem[]): List => ({ kind: 'list', ordered: false, items });
-
-function link(text: string, url: string): Block {
-  // URLs come from our own SharePoint and settings; anything else is a bug to catch, not send.
-  if (!isAbsoluteHttpsUrl(url)) throw new TypeError(`Email links must be absolute https URLs: ${JSON.stringify(truncateText(url, 80))}`);
-  return { kind: 'link', text, url };
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTML rendering
-// ---------------------------------------------------------------------------------------------
-
-const BODY_STYLE = 'margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;color:#0b0c0c;background-color:#ffffff;';
-const EXAMPLE_STYLE = 'margin:16px 0;padding:8px 16px;border-left:4px solid #b1b4b6;';
-
-function inlineHtml(parts: readonly Inline[]): string {
-  return parts
-    .map((part) => {
-      if (typeof part === 'string') return escapeHtml(part);
-      switch (part.kind) {
-        // <bdi> keeps a right-to-left name (Arabic, Urdu) from pulling the punctuation around it
-        // out of place.
-        case 'value':
-          return `<bdi>${escapeHtml(part.text)}</bdi>`;
-        case 'strong':
-          return `<strong>${inlineHtml(part.parts)}</strong>`;
-        case 'email':
-          return `<a href="${escapeHtml(`mailto:${part.address}`)}">${escapeHtml(part.address)}</a>`;
-      }
-    })
-    .join('');
-}
-
-function listHtml(list: List): string {
-  const tag = list.ordered ? 'ol' : 'ul';
-  const items = list.items.map((entry) => `<li>${inlineHtml(entry.parts)}${entry.sublist ? `\n${listHtml(entry.sublist)}\n` : ''}</li>`);
-  return `<${tag}>\n${items.join('\n')}\n</${tag}>`;
-}
-
-function blockHtml(block: Block): string {
-  switch (block.kind) {
-    case 'heading':
-      return `<h${block.level}>${escapeHtml(block.text)}</h${block.level}>`;
-    case 'paragraph':
-      return `<p>${inlineHtml(block.parts)}</p>`;
-    case 'link':
-      return `<p><a href="${escapeHtml(block.url)}">${escapeHtml(block.text)}</a></p>`;
-    case 'example':
-      return `<p style="${EXAMPLE_STYLE}">${inlineHtml(block.parts)}</p>`;
-    case 'list':
-      return listHtml(block);
-  }
-}
-
-function renderHtml(subject: string, blocks: readonly Block[]): string {
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en-GB">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(subject)}</title>`,
-    '</head>',
-    `<body style="${BODY_STYLE}">`,
-    // Screen readers in webmail announce this as an email rather than as part of the mail app.
-    `<div role="article" aria-roledescription="email" aria-label="${escapeHtml(subject)}" lang="en-GB">`,
-    ...blocks.map(blockHtml),
-    '</div>',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Plain-text rendering
-// ---------------------------------------------------------------------------------------------
-
-const TEXT_WIDTH = 72;
-
-function inlineText(parts: readonly Inline[]): string {
-  return parts
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      switch (part.kind) {
-        case 'value':
-          return part.text;
-        case 'strong':
-          return inlineText(part.parts);
-        case 'email':
-          return part.address;
-      }
-    })
-    .join('');
-}
-
-function length(text: string): number {
-  let count = 0;
-  for (const _char of text) count += 1;
-  return count;
-}
-
-/** Word-wrapped lines; a word longer than the width (a long name, a URL) gets a line of its own. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ').filter((part) => part !== '')) {
-    if (line === '') line = word;
-    else if (length(line) + 1 + length(word) <= width) line = `${line} ${word}`;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  if (line !== '') lines.push(line);
-  return lines;
-}
-
-/** Wrapped text with a marker ("1. ", "- ") on the first line and a hanging indent after it. */
-function hanging(marker: string, text: string, indent: string): string[] {
-  const pad = ' '.repeat(length(marker));
-  return wrap(text, TEXT_WIDTH - length(indent) - length(marker)).map((line, index) => `${indent}${index === 0 ? marker : pad}${line}`);
-}
-
-function listText(list: List, indent: string): string[] {
-  return list.items.flatMap((entry, index) => {
-    const marker = list.ordered ? `${index + 1}. ` : '- ';
-    const lines = hanging(marker, inlineText(entry.parts), indent);
-    return entry.sublist ? [...lines, ...listText(entry.sublist, `${indent}${' '.repeat(length(marker))}`)] : lines;
-  });
-}
-
-function blockText(block: Block): string {
-  switch (block.kind) {
-    case 'heading': {
-      const underline = (block.level === 1 ? '=' : '-').repeat(Math.min(length(block.text), TEXT_WIDTH));
-      return `${block.text}\n${underline}`;
-    }
-    case 'paragraph':
-      return wrap(inlineText(block.parts), TEXT_WIDTH).join('\n');
-    case 'link':
-      return `${block.text}:\n${block.url}`;
-    case 'example':
-      return `    ${inlineText(block.parts)}`;
-    case 'list':
-      return listText(block, '').join('\n');
-  }
-}
-
-function renderText(blocks: readonly Block[]): string {
-  return `${blocks.map(blockText).join('\n\n')}\n`;
-}
-
-function render(subject: string, blocks: readonly Block[]): EmailContent {
-  return { subject, html: renderHtml(subject, blocks), text: renderText(blocks) };
-}
-
-// ---------------------------------------------------------------------------------------------
 // Shared wording
 // ---------------------------------------------------------------------------------------------
-
-/**
- * The name to greet someone by, or undefined to say just "Hello". NHSmail shows people as
- * "SMITH, Jane (NORTHSHIRE HOSPITALS NHS FOUNDATION TRUST)", which becomes "Jane SMITH"; names
- * that are really addresses, or too long to be a person's name, are not used.
- */
-export function greetingName(requesterName: string | undefined): string | undefined {
-  if (requesterName === undefined) return undefined;
-  let name = singleLine(requesterName).replace(/^["'“‘]+|["'”’]+$/gu, '').trim();
-  name = name.replace(/\s*\([^()]*\)$/u, '').trim();
-  const surnameFirst = /^([^,]+),\s*([^,]+)$/u.exec(name);
-  if (surnameFirst?.[1] !== undefined && surnameFirst[2] !== undefined) name = `${surnameFirst[2].trim()} ${surnameFirst[1].trim()}`;
-  if (name === '' || name.includes('@') || !/\p{L}/u.test(name) || length(name) > CAP.greetingName) return undefined;
-  return name;
-}
-
-function greeting(requesterName: string | undefined): Block {
-  const name = greetingName(requesterName);
-  return name === undefined ? p('Hello,') : p('Hello ', value(name), ',');
-}
-
-function signOff(): Block[] {
-  return [p('Thank you,'), p(SIGN_OFF)];
-}
 
 function organisationForSubject(name: string): string {
   return clipLine(name, CAP.organisationInSubject);
@@ -286,15 +82,6 @@ const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven
 
 function countWord(count: number): string {
   return NUMBER_WORDS[count] ?? String(count);
-}
-
-/** A staff-written message that may have several paragraphs separated by blank lines. */
-function paragraphsOf(message: string): Block[] {
-  return truncateText(message.trim(), CAP.pausedMessage)
-    .split(/\r?\n\s*\r?\n/u)
-    .map((paragraph) => singleLine(paragraph))
-    .filter((paragraph) => paragraph !== '')
-    .map((paragraph) => p(paragraph));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ export type InboundOutcome =
   | 'duplicate'
   | 'invalid-request'
   | 'needs-identifying'
+  | 'award-current'
+  | 'reminders-preference'
   | 'untrusted-sender'
   | 'not-a-request'
   | 'message-gone'
@@ -18,6 +20,8 @@ export const outcomeCategories: Record<InboundOutcome, string | undefined> = {
   duplicate: 'WEQS: organisation already applied',
   'invalid-request': 'WEQS: asked for organisation name',
   'needs-identifying': 'WEQS: needs identifying',
+  'award-current': 'WEQS: award already held',
+  'reminders-preference': 'WEQS: reminders preference updated',
   'untrusted-sender': 'WEQS: untrusted sender',
   'not-a-request': undefined,
   'message-gone': undefined,
@@ -38,6 +42,8 @@ export const outcomeDescriptions: Record<InboundOutcome, string> = {
   duplicate: 'the organisation already has an application: sent a polite reply, alerted staff',
   'invalid-request': 'a request without a usable organisation name: replied with the subject format',
   'needs-identifying': 'the organisation could not be identified safely: asked for the ODS code, alerted staff',
+  'award-current': 'the organisation holds a current award: replied with its level, expiry and when it can renew',
+  'reminders-preference': 'the applicant turned reminders off or on: list updated, confirmation sent',
   'untrusted-sender': 'the sender failed authentication: nothing created, no reply, staff alerted',
   'not-a-request': 'not a request: left untouched',
   'message-gone': 'the message was no longer in the inbox',

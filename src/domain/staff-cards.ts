@@ -148,33 +148,33 @@ const BLANK = '(blank)';
  * empty once cleaned is shown as "(blank)": staff should see that it was missing, and Teams
  * drops facts with empty values.
  */
-function untrusted(value: string, cap: number): string {
+export function untrusted(value: string, cap: number): string {
   const clean = clipLine(value, cap);
   return clean === '' ? BLANK : escapeCardText(clean);
 }
 
-function heading(title: string): TextBlock {
+export function heading(title: string): TextBlock {
   return { type: 'TextBlock', text: escapeCardText(title), wrap: true, size: 'Large', weight: 'Bolder' };
 }
 
-function subheading(title: string): TextBlock {
+export function subheading(title: string): TextBlock {
   return { type: 'TextBlock', text: escapeCardText(title), wrap: true, weight: 'Bolder', spacing: 'Medium' };
 }
 
 /** `text` must already be escaped (it usually mixes our words with escaped values). */
-function paragraph(text: string, options: Pick<TextBlock, 'color' | 'isSubtle' | 'spacing'> = {}): TextBlock {
+export function paragraph(text: string, options: Pick<TextBlock, 'color' | 'isSubtle' | 'spacing'> = {}): TextBlock {
   return { type: 'TextBlock', text, wrap: true, ...options };
 }
 
 /** Facts whose value is undefined are left out, so optional details leave no empty rows. */
-function factSet(facts: readonly (readonly [title: string, value: string | undefined])[]): FactSet {
+export function factSet(facts: readonly (readonly [title: string, value: string | undefined])[]): FactSet {
   return {
     type: 'FactSet',
     facts: facts.flatMap(([title, value]) => (value === undefined ? [] : [{ title, value: value === '' ? BLANK : value }])),
   };
 }
 
-function openUrl(title: string, url: string): OpenUrlAction {
+export function openUrl(title: string, url: string): OpenUrlAction {
   if (!isAbsoluteHttpsUrl(url)) throw new TypeError(`Card links must be absolute https URLs: ${JSON.stringify(truncateText(url, 80))}`);
   return { type: 'Action.OpenUrl', title: escapeCardText(title), url };
 }
@@ -201,7 +201,7 @@ function singleLineLower(address: string): string {
   return clipLine(address, CAP.address).toLowerCase();
 }
 
-function toPayload(body: CardElement[], actions: OpenUrlAction[] = []): TeamsWebhookPayload {
+export function toPayload(body: CardElement[], actions: OpenUrlAction[] = []): TeamsWebhookPayload {
   const content: AdaptiveCard = {
     $schema: ADAPTIVE_CARD_SCHEMA,
     type: 'AdaptiveCard',

@@ -1,5 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { PageIterator } from '@microsoft/microsoft-graph-client';
 import type { ColumnDefinition, ListItem } from '@microsoft/microsoft-graph-types';
+import { z } from 'zod';
 import { logger } from '../logging.js';
 import type { SiteContext } from './site-context.js';
 import { isGraphError } from './graph-errors.js';
@@ -65,6 +67,42 @@ export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+const text = z.string().nullish().transform((value) => (value ?? '').trim() || undefined);
+const flag = z.boolean().nullish().transform((value) => value === true);
+
+/** A row of the Applications list as weqs reads it: staff edit these, so every read is validated. */
+export const applicationFieldsSchema = z.looseObject({
+  Title: z.string(),
+  Reference: z.string().min(1),
+  OrganisationKey: z.string().min(1),
+  OdsCode: text,
+  Status: z.enum(applicationStatuses),
+  TargetCycle: text,
+  RequesterName: text,
+  RequesterEmail: z.string().min(3),
+  FolderLink: text,
+  FormLink: text,
+  ReceivedOn: text,
+  SourceMessageId: text,
+  Award: z.enum(awardChoices).nullish().transform((value) => value ?? undefined),
+  DecisionNotes: text,
+  DecisionReady: flag,
+  DecisionSentOn: text,
+  AwardExpiresOn: text,
+  InformationRequest: text,
+  InformationDueOn: text,
+  RemindersOff: flag,
+});
+
+export type ApplicationFields = z.infer<typeof applicationFieldsSchema>;
+
+export interface ApplicationItem {
+  id: string;
+  etag: string;
+  webUrl: string;
+  fields: ApplicationFields;
+}
+
 export class ApplicationsList {
   constructor(
     private readonly graph: Client,
@@ -80,6 +118,32 @@ export class ApplicationsList {
       .top(2)
       .get()) as { value: ListItem[] };
     return page.value[0];
+  }
+
+  /**
+   * Rows matching a filter on indexed columns. Rows staff have broken (an unknown status, no
+   * reference) are skipped and logged rather than stopping the whole job.
+   */
+  async query(filter: string): Promise<ApplicationItem[]> {
+    const { siteId, listId } = await this.site();
+    const first = (await this.graph.api(`/sites/${siteId}/lists/${listId}/items`).filter(filter).expand('fields').top(200).get()) as { value: ListItem[] };
+    const items: ApplicationItem[] = [];
+    const iterator = new PageIterator(this.graph, first, (item: ListItem) => {
+      const parsed = applicationFieldsSchema.safeParse(item.fields);
+      if (parsed.success) items.push({ id: item.id ?? '', etag: item.eTag ?? '', webUrl: item.webUrl ?? '', fields: parsed.data });
+      else logger().warn({ listItemId: item.id, problems: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) }, 'skipped an Applications list row that does not validate');
+      return true;
+    });
+    await iterator.iterate();
+    return items;
+  }
+
+  /** Updates a row; with an eTag, only if staff have not changed it since it was read (412 otherwise). */
+  async update(itemId: string, fields: Partial<Record<keyof ApplicationFields, string | boolean | null>>, etag?: string): Promise<void> {
+    const { siteId, listId } = await this.site();
+    const request = this.graph.api(`/sites/${siteId}/lists/${listId}/items/${itemId}/fields`);
+    if (etag) request.header('If-Match', etag);
+    await request.patch(fields);
   }
 
   /** Creates the row once: Reference is unique, so a retry finds the row it created before. */

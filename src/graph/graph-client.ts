@@ -64,9 +64,22 @@ class MailboxConcurrencyHandler implements Middleware {
     return Math.min(mailboxSteps, this.permits.limit);
   }
 
+  /**
+   * Under a burst the mailbox's four slots are the bottleneck: replies go first, then reading new
+   * requests; marking categories and checking Sent Items can wait.
+   */
+  private priorityOf(context: Context): number {
+    const method = (context.options?.method ?? 'GET').toUpperCase();
+    const url = decodeURIComponent(requestUrl(context)).toLowerCase();
+    if (method === 'PATCH' || url.includes("mailfolders('sentitems')") || url.includes('/messages/delta')) return 1;
+    // Finishing what is under way (sending its reply) before reading the next request.
+    if (method === 'POST' && (/\/reply$/.test(url) || url.endsWith('/sendmail'))) return -1;
+    return 0;
+  }
+
   async execute(context: Context): Promise<void> {
     const needed = this.permitsFor(context);
-    await this.permits.acquire(needed);
+    await this.permits.acquire(needed, this.priorityOf(context));
     try {
       await this.next?.execute(context);
     } finally {

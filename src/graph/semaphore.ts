@@ -1,19 +1,25 @@
-/** Counting semaphore for bounding concurrent work inside one process; waiters are served in order. */
+/**
+ * Counting semaphore for bounding concurrent work inside one process. Waiters are served by
+ * priority (lower number first), then in order of arrival.
+ */
 export class Semaphore {
   private available: number;
-  private readonly waiters: { count: number; resolve: () => void }[] = [];
+  private readonly waiters: { count: number; priority: number; resolve: () => void }[] = [];
 
   constructor(readonly limit: number) {
     this.available = limit;
   }
 
-  async acquire(count = 1): Promise<void> {
+  async acquire(count = 1, priority = 0): Promise<void> {
     if (count <= 0) return;
     if (this.waiters.length === 0 && this.available >= count) {
       this.available -= count;
       return;
     }
-    await new Promise<void>((resolve) => this.waiters.push({ count, resolve }));
+    await new Promise<void>((resolve) => {
+      const at = this.waiters.findIndex((waiter) => waiter.priority > priority);
+      this.waiters.splice(at === -1 ? this.waiters.length : at, 0, { count, priority, resolve });
+    });
   }
 
   release(count = 1): void {
@@ -26,12 +32,12 @@ export class Semaphore {
     }
   }
 
-  async run<T>(work: () => Promise<T>, count = 1): Promise<T> {
-    await this.acquire(count);
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    await this.acquire();
     try {
       return await work();
     } finally {
-      this.release(count);
+      this.release();
     }
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '../logging.js';
 import type { MailboxPort } from '../ports/mailbox.port.js';
 import type { SentMailLedger } from '../storage/sent-mail-ledger.js';
+import { isStorageError } from '../storage/tables.js';
 import { composeMime } from './mime.js';
 import type { OutgoingEmail } from './mime.js';
 
@@ -15,7 +16,8 @@ export class SendOutcomeUnknown extends Error {}
 /** How long Exchange may take to file a sent message in Sent Items before we conclude it never went. */
 const sentItemsSettleMs = 60_000;
 
-export type SendResult = 'sent' | 'already-sent';
+/** in-progress: another worker is sending the same email right now (two job runs at once). */
+export type SendResult = 'sent' | 'already-sent' | 'in-progress';
 
 /**
  * Sends each email at most once per intent, whatever crashes or retries happen around it:
@@ -59,7 +61,13 @@ export class OutgoingMail {
       intentToken: record.token,
     });
     await this.rate.acquire();
-    record = await this.ledger.markSending(record, this.now());
+    try {
+      // Conditional on the record as read: of two workers holding the same intent, one wins.
+      record = await this.ledger.markSending(record, this.now());
+    } catch (error) {
+      if (isStorageError(error, 412)) return 'in-progress';
+      throw error;
+    }
     let replied = false;
     if (options.replyToMessageId) replied = await this.mailbox.replyWithMime(options.replyToMessageId, mime);
     if (!replied) await this.mailbox.sendMime(mime);

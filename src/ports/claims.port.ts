@@ -23,9 +23,23 @@ export interface NewClaim {
   receivedAt: string;
 }
 
+/**
+ * provisioning → open → (awarded | not-awarded | withdrawn) → expired (awards only). While it is
+ * provisioning or open, the organisation has an open application; afterwards the re-application
+ * rules of `reapplicationAllowed` decide whether a new request may take the claim over.
+ */
+export type ClaimState = 'provisioning' | 'open' | 'awarded' | 'not-awarded' | 'withdrawn' | 'expired';
+
+export interface ClaimAward {
+  level: 'bronze' | 'silver' | 'gold';
+  /** Last UK day the award is current. */
+  expiresOn: string;
+}
+
 export interface ApplicationClaim extends NewClaim {
-  state: 'provisioning' | 'open';
+  state: ClaimState;
   progress: ProvisioningProgress;
+  award?: ClaimAward;
   claimedAt: string;
   etag: string;
 }
@@ -39,6 +53,13 @@ export type ClaimResult =
 
 export interface ClaimsPort {
   claim(request: NewClaim, now: Date): Promise<ClaimResult>;
+  /**
+   * Takes over a finished claim for a new application, only if nobody changed it since it was
+   * read (its eTag): two requests racing to re-apply still make one application.
+   */
+  takeOver(previous: ApplicationClaim, request: NewClaim, now: Date): Promise<ApplicationClaim | undefined>;
+  /** Records how the organisation's current application ended. */
+  conclude(organisationKey: string, reference: string, state: Exclude<ClaimState, 'provisioning' | 'open'>, award?: ClaimAward): Promise<void>;
   /** Records progress; only the email holding the claim writes it. */
   checkpoint(claim: ApplicationClaim, progress: ProvisioningProgress, state?: ApplicationClaim['state']): Promise<ApplicationClaim>;
   get(organisationKey: string): Promise<ApplicationClaim | undefined>;

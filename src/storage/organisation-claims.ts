@@ -1,5 +1,5 @@
 import type { TableEntityResult } from '@azure/data-tables';
-import type { ApplicationClaim, ClaimResult, ClaimsPort, NewClaim, ProvisioningProgress } from '../ports/claims.port.js';
+import type { ApplicationClaim, ClaimAward, ClaimResult, ClaimsPort, ClaimState, NewClaim, ProvisioningProgress } from '../ports/claims.port.js';
 import { isStorageError, keyDigest, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
 
@@ -13,8 +13,9 @@ interface ClaimEntity {
   requesterAddress: string;
   requesterName?: string;
   receivedAt: string;
-  state: ApplicationClaim['state'];
+  state: ClaimState;
   progress: string;
+  award?: string;
   claimedAt: string;
 }
 
@@ -31,6 +32,7 @@ function toClaim(entity: TableEntityResult<ClaimEntity>): ApplicationClaim {
     receivedAt: entity.receivedAt,
     state: entity.state,
     progress: JSON.parse(entity.progress) as ProvisioningProgress,
+    ...(entity.award ? { award: JSON.parse(entity.award) as ClaimAward } : {}),
     claimedAt: entity.claimedAt,
     etag: entity.etag,
   };
@@ -77,6 +79,34 @@ export class OrganisationClaimsTable implements ClaimsPort {
       { etag: claim.etag },
     );
     return { ...claim, progress: merged, state, etag: response.etag ?? claim.etag };
+  }
+
+  async takeOver(previous: ApplicationClaim, request: NewClaim, now: Date): Promise<ApplicationClaim | undefined> {
+    const table = await this.tables.client(tableNames.claims);
+    const partitionKey = this.partition(request.organisationKey);
+    // The finished application's record stays, under its own row, for the history.
+    await table.upsertEntity({ ...this.entityOf(previous), rowKey: `history-${previous.progress.reference ?? previous.claimedAt}` }, 'Replace');
+    const entity: ClaimEntity = { partitionKey, rowKey, ...request, state: 'provisioning', progress: '{}', claimedAt: now.toISOString() };
+    try {
+      await table.updateEntity(entity, 'Replace', { etag: previous.etag });
+    } catch (error) {
+      if (isStorageError(error, 412)) return undefined;
+      throw error;
+    }
+    return toClaim(await table.getEntity<ClaimEntity>(partitionKey, rowKey));
+  }
+
+  async conclude(organisationKey: string, reference: string, state: Exclude<ClaimState, 'provisioning' | 'open'>, award?: ClaimAward): Promise<void> {
+    const current = await this.get(organisationKey);
+    // Only the application the claim is about; a later application has taken it over.
+    if (!current || current.progress.reference !== reference || current.state === state) return;
+    const table = await this.tables.client(tableNames.claims);
+    await table.updateEntity({ partitionKey: this.partition(organisationKey), rowKey, state, ...(award ? { award: JSON.stringify(award) } : {}) }, 'Merge', { etag: current.etag });
+  }
+
+  private entityOf(claim: ApplicationClaim): ClaimEntity {
+    const { etag: _etag, progress, award, ...rest } = claim;
+    return { partitionKey: this.partition(claim.organisationKey), rowKey, ...rest, progress: JSON.stringify(progress), ...(award ? { award: JSON.stringify(award) } : {}) };
   }
 
   async get(organisationKey: string): Promise<ApplicationClaim | undefined> {

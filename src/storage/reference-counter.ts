@@ -40,6 +40,8 @@ export class ReferenceCounter {
           throw error;
         }
       }
+      // Contending allocators back off by a random few milliseconds instead of colliding again in step.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
     }
     throw new Error('Could not allocate an application reference after 50 attempts of contention.');
   }

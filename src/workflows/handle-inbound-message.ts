@@ -1,4 +1,7 @@
 import { alreadyAppliedEmail, applicationOpenedEmail, identifyOrganisationEmail, subjectFormatHelpEmail } from '../domain/applicant-emails.js';
+import { reapplicationAllowed } from '../domain/award.js';
+import type { ReapplicationState } from '../domain/award.js';
+import { awardCurrentEmail, remindersStoppedEmail } from '../domain/cycle-emails.js';
 import type { EmailContent } from '../domain/applicant-emails.js';
 import { referenceInSubject } from '../domain/application-reference.js';
 import { isAutomatedMail } from '../domain/automated-mail.js';
@@ -9,15 +12,17 @@ import type { InboundOutcome } from '../domain/inbound-outcome.js';
 import { displayOrganisationName } from '../domain/organisation-display.js';
 import type { OrganisationDirectory, OrganisationRecord, Resolution } from '../domain/organisation-directory.js';
 import { classifySubject } from '../domain/request-subject.js';
-import { deadlineInstant, formatUkDate, nextSubmissionCycle, ukDateOf } from '../domain/review-calendar.js';
+import { addUkYears, deadlineInstant, formatUkDate, nextSubmissionCycle, ukDateOf } from '../domain/review-calendar.js';
 import type { ReviewCalendar, ReviewCycle } from '../domain/review-calendar.js';
 import { assessSender } from '../domain/sender-authentication.js';
 import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../domain/staff-cards.js';
 import { buildApplicationForm } from '../documents/application-form.js';
-import type { ApplicationRow } from '../graph/applications-list.js';
+import type { ApplicationFields, ApplicationItem, ApplicationRow } from '../graph/applications-list.js';
+import { odataString } from '../graph/applications-list.js';
+import { ProvisioningConflict } from '../graph/evidence-library.js';
 import type { FolderPlan, ProvisionedFolder } from '../graph/evidence-library.js';
 import { asError, logger } from '../logging.js';
-import type { ApplicationClaim, ClaimsPort } from '../ports/claims.port.js';
+import type { ApplicationClaim, ClaimsPort, NewClaim } from '../ports/claims.port.js';
 import type { InboxEmail, MailboxPort } from '../ports/mailbox.port.js';
 import { InboundLedger } from '../storage/inbound-ledger.js';
 import type { InboundRecord } from '../storage/inbound-ledger.js';
@@ -35,7 +40,11 @@ export interface InboundDependencies {
   directory: () => Promise<OrganisationDirectory>;
   references: { next(year: number): Promise<string> };
   evidence: { provision(plan: FolderPlan): Promise<ProvisionedFolder> };
-  applications: { createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }> };
+  applications: {
+    createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }>;
+    query(filter: string): Promise<ApplicationItem[]>;
+    update(itemId: string, fields: Partial<Record<keyof ApplicationFields, string | boolean | null>>, etag?: string): Promise<void>;
+  };
   outgoing: OutgoingMail;
   staff: StaffNotifier;
   /** Records that a staff card was posted, so retries do not post it again. */
@@ -165,7 +174,14 @@ async function markOutcome(email: InboxEmail, outcome: InboundOutcome, deps: Inb
 async function decide(email: InboxEmail, key: string, deps: InboundDependencies): Promise<Decision> {
   if (isAutomatedMail(email, deps.settings.inboxAddress)) return { outcome: 'not-a-request', detail: 'an automated message (auto-reply, bounce or our own): left untouched' };
   const existingReference = referenceInSubject(email.subject, deps.settings.referencePrefix);
-  if (existingReference) return { outcome: 'not-a-request', detail: `correspondence about ${existingReference}: left for staff`, reference: existingReference };
+  if (existingReference) {
+    const preference = /\bstop\s+reminders?\b/i.test(email.subject) ? 'stop' : /\bstart\s+reminders?\b/i.test(email.subject) ? 'start' : undefined;
+    if (preference) {
+      const changed = await changeReminders(email, key, existingReference, preference, deps);
+      if (changed) return changed;
+    }
+    return { outcome: 'not-a-request', detail: `correspondence about ${existingReference}: left for staff`, reference: existingReference };
+  }
   const subject = classifySubject(email.subject);
   if (subject.kind === 'not-a-request') return { outcome: 'not-a-request', detail: 'not a request: left untouched' };
 
@@ -196,25 +212,89 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
       ? { key: resolution.key, name: displayOrganisationName(resolution.organisation.name), odsCode: resolution.organisation.odsCode, earlierKeys: [...resolution.predecessorKeys, resolution.nameKey] }
       : { key: resolution.key, name: subject.organisationName, odsCode: undefined, earlierKeys: [] as string[] };
 
-  // An application made under a predecessor's code or before the directory knew the name counts too.
+  // An open application made under a predecessor's code, or before the directory knew the name, counts too.
   for (const earlierKey of organisation.earlierKeys) {
     const earlier = await deps.claims.get(earlierKey);
-    if (earlier && earlier.sourceMessageKey !== key) return duplicate(email, key, organisation.name, earlier, deps);
+    if (earlier && earlier.sourceMessageKey !== key && (earlier.state === 'provisioning' || earlier.state === 'open')) return duplicate(email, key, organisation.name, earlier, deps);
   }
-  const claimed = await deps.claims.claim(
-    {
-      organisationKey: organisation.key,
-      organisationName: organisation.name,
-      ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
-      sourceMessageKey: key,
-      requesterAddress: email.from.address,
-      ...(requesterName ? { requesterName } : {}),
-      receivedAt: email.receivedAt,
-    },
-    deps.now(),
-  );
-  if (claimed.kind === 'held-by-other') return duplicate(email, key, organisation.name, claimed.claim, deps);
-  return provision(email, key, claimed.claim, deps);
+  const request: NewClaim = {
+    organisationKey: organisation.key,
+    organisationName: organisation.name,
+    ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
+    sourceMessageKey: key,
+    requesterAddress: email.from.address,
+    ...(requesterName ? { requesterName } : {}),
+    receivedAt: email.receivedAt,
+  };
+  const claimed = await deps.claims.claim(request, deps.now());
+  if (claimed.kind !== 'held-by-other') return provision(email, key, claimed.claim, deps);
+  // The organisation has applied before: the re-application rules decide, and the same atomic
+  // claim (taken over only if unchanged since read) enforces them.
+  const existing = claimed.claim;
+  const decision = reapplicationAllowed(reapplicationState(existing), deps.now());
+  if (!decision.allowed) {
+    return decision.reason === 'award-current' ? awardCurrent(email, key, existing, decision, deps) : duplicate(email, key, organisation.name, existing, deps);
+  }
+  const taken = await deps.claims.takeOver(existing, request, deps.now());
+  if (!taken) return duplicate(email, key, organisation.name, (await deps.claims.get(organisation.key)) ?? existing, deps);
+  logger().info({ reason: decision.reason, organisationKey: organisation.key }, 'the organisation may apply again: opening a new application');
+  return provision(email, key, taken, deps);
+}
+
+function reapplicationState(claim: ApplicationClaim): ReapplicationState {
+  switch (claim.state) {
+    case 'provisioning':
+    case 'open':
+      return { openApplication: { ref: claim.progress.reference ?? 'being opened' } };
+    case 'awarded':
+    case 'expired':
+      return { ...(claim.award ? { award: claim.award } : {}), lastOutcome: 'awarded' };
+    case 'not-awarded':
+      return { lastOutcome: 'not-awarded' };
+    case 'withdrawn':
+      return { lastOutcome: 'withdrawn' };
+  }
+}
+
+async function awardCurrent(
+  email: InboxEmail,
+  key: string,
+  existing: ApplicationClaim,
+  decision: { awardLevel: 'bronze' | 'silver' | 'gold'; expiresOn: string; renewalOpensOn: string },
+  deps: InboundDependencies,
+): Promise<Decision> {
+  const requesterName = firstName(email.from.name);
+  const content = awardCurrentEmail({
+    ...(requesterName ? { requesterName } : {}),
+    organisationName: existing.organisationName,
+    reference: existing.progress.reference ?? '',
+    supportAddress: deps.settings.inboxAddress,
+    inboxAddress: deps.settings.inboxAddress,
+    ...(existing.odsCode ? { odsCode: existing.odsCode } : {}),
+    award: decision.awardLevel,
+    // Awards last two years from the decision, so the decision date is two years before expiry.
+    awardedOn: addUkYears(decision.expiresOn, -2),
+    expiresOn: decision.expiresOn,
+    renewalOpensOn: decision.renewalOpensOn,
+  });
+  await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+  await markOutcome(email, 'award-current', deps);
+  return { outcome: 'award-current', detail: `${existing.organisationName} holds a ${decision.awardLevel} award until ${decision.expiresOn}: replied with when it can renew`, organisationKey: existing.organisationKey, ...(existing.progress.reference ? { reference: existing.progress.reference } : {}) };
+}
+
+/** "STOP REMINDERS" / "START REMINDERS" from the person who applied, about their application. */
+async function changeReminders(email: InboxEmail, key: string, reference: string, preference: 'stop' | 'start', deps: InboundDependencies): Promise<Decision | undefined> {
+  const [item] = await deps.applications.query(`fields/Reference eq ${odataString(reference)}`);
+  // Only the requester may turn reminders off; anything else is for staff to read.
+  if (!item || item.fields.RequesterEmail.toLowerCase() !== email.from.address.toLowerCase()) return undefined;
+  const off = preference === 'stop';
+  if (item.fields.RemindersOff !== off) await deps.applications.update(item.id, { RemindersOff: off });
+  if (off) {
+    const content = remindersStoppedEmail({ ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}), organisationName: item.fields.Title, reference, supportAddress: deps.settings.inboxAddress });
+    await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+  }
+  await markOutcome(email, 'reminders-preference', deps);
+  return { outcome: 'reminders-preference', detail: `reminders turned ${off ? 'off' : 'on'} for ${reference}`, organisationKey: item.fields.OrganisationKey, reference };
 }
 
 async function askToIdentify(email: InboxEmail, key: string, requestedName: string, resolution: Resolution, candidates: readonly OrganisationRecord[], deps: InboundDependencies): Promise<Decision> {
@@ -300,8 +380,8 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       catalogue: deps.catalogue,
       ...(cycle ? { nextDeadline: formatUkDate(cycle.submissionDeadline, 'medium') } : {}),
     });
-    const folder = await deps.evidence.provision({
-      folderName: claim.progress.folderName as string,
+    const plan = (folderName: string): FolderPlan => ({
+      folderName,
       sectionFolderNames: deps.catalogue.sections.map((section) => section.folderName),
       formFileName: applicationFormFileName,
       form,
@@ -309,6 +389,16 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       invitationMessage: `Your private folder for the Work Experience Quality Standard application ${reference}.`,
       claimedAt: new Date(claim.claimedAt),
     });
+    let folder: ProvisionedFolder;
+    try {
+      folder = await deps.evidence.provision(plan(claim.progress.folderName as string));
+    } catch (error) {
+      // The name is taken by an earlier application of the organisation (or another's folder):
+      // this application's folder carries its reference too.
+      if (!(error instanceof ProvisioningConflict)) throw error;
+      claim = await deps.claims.checkpoint(claim, { folderName: `${claim.progress.folderName ?? ''} ${reference}` });
+      folder = await deps.evidence.provision(plan(claim.progress.folderName as string));
+    }
     claim = await deps.claims.checkpoint(claim, { folderName: folder.folderName, folderId: folder.folderId, folderUrl: folder.folderUrl, formItemId: folder.formItemId, formUrl: folder.formUrl, shared: true });
   }
   const { folderUrl = '', formUrl = '' } = claim.progress;

@@ -219,4 +219,18 @@ describe.runIf(hasNhsReferenceData)('the request pipeline', () => {
     const record = await outcomeOf(stack, internetMessageId);
     expect(record.outcome).toBe('provisioned');
   }, 60_000);
+
+  it('stays within the permissions infra grants: Sites.Selected on one site and mail roles on the one inbox', async () => {
+    // The app registration is exactly what infra/README.md asks an administrator to grant...
+    const app = stack.env.tenant.applications[0];
+    expect(app?.roles).toEqual(['Sites.Selected']);
+    expect(Object.keys(app?.mailboxRoles ?? {})).toEqual([stack.settings.WEQS_INBOX_ADDRESS]);
+    expect(app?.siteRoles).toEqual({ '/sites/WorkExperience': 'fullcontrol' });
+    // ...and everything above ran on it without a single authentication or authorisation failure.
+    const log = (await stack.env.control.requests()).value;
+    expect(log.length).toBeGreaterThan(50);
+    expect(log.filter((entry) => entry.status === 401 || entry.status === 403)).toEqual([]);
+    expect(log.flatMap((entry) => entry.batch ?? []).filter((step) => step.status === 401 || step.status === 403)).toEqual([]);
+    expect(log.filter((entry) => entry.path.startsWith('/v1.0/users/')).every((entry) => entry.path.startsWith(`/v1.0/users/${encodeURIComponent(stack.settings.WEQS_INBOX_ADDRESS ?? '')}`))).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@ import type { SpawnedHost } from '../../dev/functions-host/spawn-host.js';
 import { embeddedTenantSettings, projectRoot, readLocalSettings } from '../../dev/local-settings.js';
 import { sampleDirectoryArgs, weqsCommand } from '../../dev/weqs-command.js';
 import { join } from 'node:path';
-import { ensureDevCertificates } from '../../emulator/tls.js';
+import { ensureDevCertificates, trustBundle } from '../../emulator/tls.js';
 import { startTestEmulator } from './emulator.js';
 import type { TestEmulator, TestEmulatorOptions } from './emulator.js';
 
@@ -39,6 +39,8 @@ export interface StackOptions extends TestEmulatorOptions {
   /** Shortens host.json's wait before a failed message is retried. */
   retryDelayMs?: number;
   settings?: Record<string, string>;
+  /** Review cycles to seed the calendar list with (default: config/review-calendar.json). */
+  calendarFile?: string;
   /** The fictional sample (as `npm start` uses) or the real NHS ODS files from ../shared. */
   directory?: 'sample' | 'nhs-reference' | 'none';
 }
@@ -98,8 +100,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     WEQS_SWEEP_GRACE_SECONDS: '0',
     ...(options.settings ?? {}),
   };
-  const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: certificates.caCertPath };
+  const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
   await weqsCommand(processEnv, ['setup']);
+  await weqsCommand(processEnv, ['calendar', 'import', '--file', options.calendarFile ?? join(projectRoot, 'config', 'review-calendar.json')]);
   if (options.directory !== 'none') await weqsCommand(processEnv, options.directory === 'nhs-reference' ? nhsReferenceDirectoryArgs() : sampleDirectoryArgs());
   const start = (port = hostPort): Promise<SpawnedHost> =>
     spawnLocalHost({

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { informationRequestedEmail } from '../../domain/cycle-emails.js';
+import { ukDateOf, ukEndOfDay } from '../../domain/review-calendar.js';
+import type { ApplicationItem } from '../../graph/applications-list.js';
+import { asError, logger } from '../../logging.js';
+import { sendToApplicant } from './applicant-mail.js';
+import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
+import { statusFilter } from './review-dependencies.js';
+
+/** One request is one note with one due date: a new note or date is a new request. */
+function requestKey(item: ApplicationItem): string | undefined {
+  const { InformationRequest: note, InformationDueOn: due } = item.fields;
+  if (!note || !due) return undefined;
+  return createHash('sha256').update(`${note}\n${due}`).digest('base64url').slice(0, 22);
+}
+
+/**
+ * Requests for further information during review: when staff set the status to "Information
+ * requested" with a note and a due date, the applicant gets the note and edit access until the end
+ * of that day (UK); then access is read-only again and the status goes back to "In review". If staff
+ * move the status back earlier, access closes at once.
+ */
+export async function handleInformationRequests(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
+  const { now } = options;
+  const actions: JobAction[] = [];
+  for (const item of await deps.applications.query(statusFilter('Information requested', 'In review'))) {
+    const key = requestKey(item);
+    if (!key) continue;
+    const { fields } = item;
+    const opened = `information-requested:${fields.Reference}:${key}`;
+    const closed = `information-closed:${fields.Reference}:${key}`;
+    const dueOn = ukDateOf(new Date(fields.InformationDueOn ?? ''));
+    const open = fields.Status === 'Information requested' && now.getTime() <= ukEndOfDay(dueOn).getTime();
+    const wasOpened = await deps.intents.done(opened);
+    if (open && wasOpened) continue;
+    if (!open && (!wasOpened || (await deps.intents.done(closed)))) continue;
+    const action: JobAction = { job: 'information-requests', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: open ? `asks for more information by ${dueOn}; folder open for edits` : 'information window over; folder read-only again' };
+    actions.push(action);
+    if (options.dryRun) continue;
+    try {
+      const claim = await deps.claims.get(fields.OrganisationKey);
+      const folderId = claim?.progress.reference === fields.Reference ? claim.progress.folderId : undefined;
+      if (!folderId) throw new Error('the application has no evidence folder on record');
+      if (open) {
+        await deps.folders.setAccess(folderId, fields.RequesterEmail, 'write');
+        await sendToApplicant(
+          deps,
+          item,
+          opened,
+          informationRequestedEmail({
+            ...(fields.RequesterName ? { requesterName: fields.RequesterName } : {}),
+            organisationName: fields.Title,
+            reference: fields.Reference,
+            folderUrl: fields.FolderLink ?? '',
+            note: fields.InformationRequest ?? '',
+            dueOn,
+            supportAddress: deps.settings.inboxAddress,
+          }),
+        );
+      } else {
+        await deps.intents.once(closed, async () => {
+          await deps.folders.setAccess(folderId, fields.RequesterEmail, 'read');
+          if (fields.Status === 'Information requested') await deps.applications.update(item.id, { Status: 'In review' });
+        });
+      }
+    } catch (error) {
+      action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
+      logger().warn({ err: error, reference: fields.Reference }, 'an information request could not be handled');
+    }
+  }
+  return actions;
+}

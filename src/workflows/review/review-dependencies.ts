@@ -1,0 +1,52 @@
+import type { CriteriaCatalogue } from '../../domain/criteria-catalogue.js';
+import type { ParsedReviewCalendar } from '../../domain/review-calendar.js';
+import type { ApplicationFields, ApplicationItem } from '../../graph/applications-list.js';
+import type { EvidenceFolder } from '../../graph/evidence-folder.js';
+import type { OutgoingMail } from '../../mail/outgoing-mail.js';
+import type { ClaimsPort } from '../../ports/claims.port.js';
+import type { StaffNotifier } from '../../teams/teams-notifier.js';
+
+/** What the review-calendar jobs work with; built once per process in src/runtime.ts. */
+export interface ReviewDependencies {
+  calendar: () => Promise<ParsedReviewCalendar>;
+  applications: {
+    query(filter: string): Promise<ApplicationItem[]>;
+    update(itemId: string, fields: Partial<Record<keyof ApplicationFields, string | boolean | null>>, etag?: string): Promise<void>;
+  };
+  claims: ClaimsPort;
+  folders: Pick<EvidenceFolder, 'read' | 'setAccess' | 'upload'>;
+  outgoing: OutgoingMail;
+  staff: StaffNotifier;
+  /** Whether a one-off action (email, card) was already done, and recording it after doing it. */
+  intents: { done(intent: string): Promise<boolean>; once(intent: string, action: () => Promise<void>): Promise<void> };
+  catalogue: CriteriaCatalogue;
+  settings: {
+    inboxAddress: string;
+    listUrl: () => Promise<string>;
+    calendarUrl: () => Promise<string>;
+    reviewsPausedMessage?: string;
+    deadlineReminderOffsets: readonly number[];
+    expiryReminderOffsets: readonly number[];
+  };
+}
+
+/** What a job did or, in a dry run, would do: one line each, for people. */
+export interface JobAction {
+  job: string;
+  reference?: string;
+  organisation?: string;
+  to?: string;
+  action: string;
+}
+
+export interface JobOptions {
+  /** The moment the job acts as of: the real time, or a chosen date for a preview. */
+  now: Date;
+  /** Plan only: nothing is sent, changed or recorded. */
+  dryRun: boolean;
+}
+
+/** The words staff use in OData filters on indexed columns only (facts file §6.2). */
+export function statusFilter(...statuses: string[]): string {
+  return statuses.map((status) => `fields/Status eq '${status.replace(/'/g, "''")}'`).join(' or ');
+}

@@ -1,0 +1,112 @@
+import { awardExpiryReminderEmail, deadlineReminderEmail } from '../../domain/cycle-emails.js';
+import { renewalOpensOn } from '../../domain/award.js';
+import type { AwardLevel } from '../../domain/award.js';
+import { dueDeadlineReminders, dueExpiryReminders } from '../../domain/reminder-schedule.js';
+import type { ReminderApplication } from '../../domain/reminder-schedule.js';
+import { findCycle, ukDateOf } from '../../domain/review-calendar.js';
+import type { ApplicationItem } from '../../graph/applications-list.js';
+import { asError, logger } from '../../logging.js';
+import { applicationEvidence } from './application-evidence.js';
+import { sendToApplicant } from './applicant-mail.js';
+import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
+import { statusFilter } from './review-dependencies.js';
+
+export const stopRemindersInstruction = 'reply to this email with STOP REMINDERS in the subject';
+
+function awardLevelOf(item: ApplicationItem): AwardLevel | undefined {
+  const award = item.fields.Award?.toLowerCase();
+  return award === 'gold' || award === 'silver' || award === 'bronze' ? award : undefined;
+}
+
+function reminderApplication(item: ApplicationItem): ReminderApplication {
+  const level = awardLevelOf(item);
+  const expiresOn = item.fields.AwardExpiresOn ? ukDateOf(new Date(item.fields.AwardExpiresOn)) : undefined;
+  return {
+    ref: item.fields.Reference,
+    targetCycleId: item.fields.TargetCycle ?? '',
+    status: item.fields.Status.toLowerCase(),
+    optedOut: item.fields.RemindersOff,
+    organisationKey: item.fields.OrganisationKey,
+    ...(level ? { awardLevel: level } : {}),
+    ...(expiresOn ? { awardExpiresOn: expiresOn } : {}),
+  };
+}
+
+/**
+ * Deadline reminders (default 28, 14, 7 and 1 days before) to every open application targeting
+ * the cycle, each with its evidence readiness; and award expiry reminders (default 90 and 30
+ * days). Each reminder goes once: its id is the send intent, whatever runs overlap.
+ */
+export async function sendReminders(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
+  const { now } = options;
+  const { cycles } = await deps.calendar();
+  const rows = await deps.applications.query(statusFilter('Open', 'Decided'));
+  const applications = rows.map(reminderApplication);
+  const byReference = new Map(rows.map((row) => [row.fields.Reference, row]));
+  const settings = { deadlineOffsets: deps.settings.deadlineReminderOffsets, expiryOffsets: deps.settings.expiryReminderOffsets, openStatuses: ['open'] };
+  const { due: deadlineReminders, skipped } = dueDeadlineReminders({ now, calendar: cycles, applications, options: settings });
+  const expiryReminders = dueExpiryReminders({ now, calendar: cycles, applications, options: settings });
+  for (const skip of skipped) logger().warn({ reference: skip.applicationRef, reason: skip.reason }, skip.message);
+
+  const actions: JobAction[] = [];
+  for (const reminder of deadlineReminders) {
+    const item = byReference.get(reminder.applicationRef);
+    const intent = `reminder:${reminder.id}`;
+    if (!item || (await deps.intents.done(intent))) continue;
+    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `deadline reminder, ${reminder.daysLeft} days before ${reminder.cycleName}` };
+    actions.push(action);
+    if (options.dryRun) continue;
+    try {
+      const claim = await deps.claims.get(item.fields.OrganisationKey);
+      const folderId = claim?.progress.reference === item.fields.Reference ? claim.progress.folderId : undefined;
+      if (!folderId) throw new Error('the application has no evidence folder on record');
+      const cycle = findCycle(cycles, reminder.cycleId);
+      const readiness = await applicationEvidence(deps, folderId, reminder.deadlineAt, now);
+      const content = deadlineReminderEmail({
+        ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}),
+        organisationName: item.fields.Title,
+        reference: item.fields.Reference,
+        folderUrl: item.fields.FolderLink ?? '',
+        formUrl: item.fields.FormLink ?? '',
+        cycle: { name: cycle?.name ?? reminder.cycleName, submissionDeadline: reminder.deadlineAt },
+        daysLeft: reminder.daysLeft,
+        ...(reminder.extendedFrom ? { movedFrom: reminder.extendedFrom } : {}),
+        readiness,
+        supportAddress: deps.settings.inboxAddress,
+        stopInstruction: stopRemindersInstruction,
+      });
+      action.action += ` (${await sendToApplicant(deps, item, intent, content)})`;
+    } catch (error) {
+      action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
+      logger().warn({ err: error, reference: item.fields.Reference }, 'a deadline reminder could not be sent');
+    }
+  }
+  for (const reminder of expiryReminders) {
+    const item = byReference.get(reminder.applicationRef);
+    const intent = `reminder:${reminder.id}`;
+    const level = item ? awardLevelOf(item) : undefined;
+    if (!item || !level || (await deps.intents.done(intent))) continue;
+    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `award expiry reminder, ${reminder.daysLeft} days before ${reminder.awardExpiresOn}` };
+    actions.push(action);
+    if (options.dryRun) continue;
+    try {
+      const content = awardExpiryReminderEmail({
+        ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}),
+        organisationName: item.fields.Title,
+        reference: item.fields.Reference,
+        award: level,
+        expiresOn: reminder.awardExpiresOn,
+        daysLeft: reminder.daysLeft,
+        renewalOpensOn: renewalOpensOn(reminder.awardExpiresOn),
+        inboxAddress: deps.settings.inboxAddress,
+        ...(item.fields.OdsCode ? { odsCode: item.fields.OdsCode } : {}),
+        supportAddress: deps.settings.inboxAddress,
+      });
+      action.action += ` (${await sendToApplicant(deps, item, intent, content)})`;
+    } catch (error) {
+      action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
+      logger().warn({ err: error, reference: item.fields.Reference }, 'an award expiry reminder could not be sent');
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { cyclePublishedCard, invalidCalendarRowsCard } from '../../domain/cycle-cards.js';
+import { reviewsResumedEmail } from '../../domain/cycle-emails.js';
+import { deadlineInstant, nextSubmissionCycle } from '../../domain/review-calendar.js';
+import { asError, logger } from '../../logging.js';
+import { sendToApplicant } from './applicant-mail.js';
+import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
+import { statusFilter } from './review-dependencies.js';
+
+/**
+ * Watches the calendar staff edit: invalid rows are reported to staff once (with the reasons), and
+ * when a cycle is published after a pause, the applications waiting without a target cycle are
+ * given it and their applicants told.
+ */
+export async function watchCalendar(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
+  const { cycles, rejected } = await deps.calendar();
+  const actions: JobAction[] = [];
+  if (rejected.length > 0) {
+    const fingerprint = createHash('sha256').update(JSON.stringify(rejected.map((row) => [row.label, row.reasons]))).digest('base64url').slice(0, 22);
+    actions.push({ job: 'calendar', action: `${rejected.length} calendar row(s) ignored: ${rejected.map((row) => `${row.label}: ${row.reasons.join(' ')}`).join('; ')}` });
+    if (!options.dryRun) {
+      await deps.intents.once(`calendar-invalid:${fingerprint}`, async () => deps.staff.post(invalidCalendarRowsCard({ rows: rejected.map((row) => ({ label: row.label, reasons: row.reasons })), calendarUrl: await deps.settings.calendarUrl() })));
+    }
+  }
+  const next = nextSubmissionCycle(cycles, options.now);
+  if (!next) return actions;
+  const waiting = (await deps.applications.query(statusFilter('Open'))).filter((item) => !item.fields.TargetCycle);
+  for (const item of waiting) {
+    const { fields } = item;
+    const action: JobAction = { job: 'calendar', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: `reviews resumed: now targets ${next.name}` };
+    actions.push(action);
+    if (options.dryRun) continue;
+    try {
+      await sendToApplicant(
+        deps,
+        item,
+        `reviews-resumed:${fields.Reference}:${next.id}`,
+        reviewsResumedEmail({
+          ...(fields.RequesterName ? { requesterName: fields.RequesterName } : {}),
+          organisationName: fields.Title,
+          reference: fields.Reference,
+          ...(fields.FolderLink ? { folderUrl: fields.FolderLink } : {}),
+          cycle: { name: next.name, submissionDeadline: deadlineInstant(next), decisionsOpen: next.decisionsOpen, decisionsClose: next.decisionsClose },
+          supportAddress: deps.settings.inboxAddress,
+        }),
+      );
+      await deps.applications.update(item.id, { TargetCycle: next.id });
+    } catch (error) {
+      action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
+      logger().warn({ err: error, reference: fields.Reference }, 'a waiting applicant could not be told reviews resumed');
+    }
+  }
+  if (waiting.length > 0 && !options.dryRun) {
+    await deps.intents.once(`cycle-published:${next.id}`, () => deps.staff.post(cyclePublishedCard({ cycle: { name: next.name, submissionDeadline: deadlineInstant(next) }, waitingApplicants: waiting.length })));
+  }
+  return actions;
+}
