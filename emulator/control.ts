@@ -110,6 +110,7 @@ export function controlRoutes(context: EmulatorContext, control: ControlState): 
       });
     }),
     route('GET', '/_emulator/requests', () => ok({ value: control.requestLog })),
+    route('GET', '/_emulator/outbound', (request) => ok({ value: context.mail.outbound.slice(Number(request.query.get('since') ?? '0')) })),
     route('POST', '/_emulator/faults', (request) => {
       try {
         return ok({ ids: control.faults.add(JSON.parse(request.body.toString('utf8'))) }, 201);

@@ -32,6 +32,8 @@ export const settingsSchema = z
     WEQS_EVIDENCE_LIBRARY: z.string().min(1).default('Application evidence'),
     WEQS_APPLICATIONS_LIST: z.string().min(1).default('Applications'),
     WEQS_CALENDAR_LIST: z.string().min(1).default('Review calendar'),
+    /** How long a read of the calendar list is reused; staff edits show within this time. */
+    WEQS_CALENDAR_CACHE_SECONDS: positiveInteger(0, 3600).default(300),
     /** Days before a submission deadline that reminders go out, e.g. 28,14,7,1. */
     WEQS_DEADLINE_REMINDER_DAYS: dayList.default([28, 14, 7, 1]),
     /** Days before an award expires that renewal reminders go out. */
@@ -81,6 +83,7 @@ export interface Config {
   inboxAddress: string;
   site: { hostname: string; path: string; evidenceLibrary: string; applicationsList: string; calendarList: string };
   reminders: { deadlineDays: number[]; expiryDays: number[] };
+  calendarCacheMs: number;
   teamsWebhookUrl: string;
   subscription: { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string };
   sendRatePerMinute: number;
@@ -128,6 +131,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     inboxAddress: s.WEQS_INBOX_ADDRESS,
     site: { hostname: s.WEQS_SITE_HOSTNAME, path: s.WEQS_SITE_PATH, evidenceLibrary: s.WEQS_EVIDENCE_LIBRARY, applicationsList: s.WEQS_APPLICATIONS_LIST, calendarList: s.WEQS_CALENDAR_LIST },
     reminders: { deadlineDays: s.WEQS_DEADLINE_REMINDER_DAYS, expiryDays: s.WEQS_EXPIRY_REMINDER_DAYS },
+    calendarCacheMs: s.WEQS_CALENDAR_CACHE_SECONDS * 1000,
     teamsWebhookUrl: s.WEQS_TEAMS_WEBHOOK_URL,
     subscription: {
       notificationUrl: s.WEQS_NOTIFICATION_URL,

@@ -64,7 +64,7 @@ export function createRuntime(config: Config): Runtime {
   const directory = new OrganisationDirectoryStore(blobServiceClient(config.storage));
   const catalogue = parseCriteriaCatalogue(catalogueJson);
   const calendarList = new ReviewCalendarList(graph, async () => (await site()).siteId, config.site.calendarList);
-  const calendarSource = new CalendarSource(() => calendarList.rows());
+  const calendarSource = new CalendarSource(() => calendarList.rows(), config.calendarCacheMs);
   const calendar = async (): Promise<ReviewCalendar> => (await calendarSource.get()).cycles;
   const applications = new ApplicationsList(graph, site);
   const claims = new OrganisationClaimsTable(tables);

@@ -3,6 +3,7 @@ import { logger } from '../logging.js';
 import type { MailboxPort } from '../ports/mailbox.port.js';
 import type { SentMailLedger } from '../storage/sent-mail-ledger.js';
 import { isStorageError } from '../storage/tables.js';
+import { graphStatus } from '../graph/graph-errors.js';
 import { composeMime } from './mime.js';
 import type { OutgoingEmail } from './mime.js';
 
@@ -18,6 +19,15 @@ const sentItemsSettleMs = 60_000;
 
 /** in-progress: another worker is sending the same email right now (two job runs at once). */
 export type SendResult = 'sent' | 'already-sent' | 'in-progress';
+
+/**
+ * Whether Graph answered that it did not take the message (throttled, unavailable, invalid). A
+ * timeout, a dropped connection or a gateway timeout leave the outcome unknown.
+ */
+function refusedOutright(error: unknown): boolean {
+  const status = graphStatus(error);
+  return status !== undefined && ((status >= 400 && status < 500 && status !== 408) || status === 503);
+}
 
 /**
  * Sends each email at most once per intent, whatever crashes or retries happen around it:
@@ -69,8 +79,13 @@ export class OutgoingMail {
       throw error;
     }
     let replied = false;
-    if (options.replyToMessageId) replied = await this.mailbox.replyWithMime(options.replyToMessageId, mime);
-    if (!replied) await this.mailbox.sendMime(mime);
+    try {
+      if (options.replyToMessageId) replied = await this.mailbox.replyWithMime(options.replyToMessageId, mime);
+      if (!replied) await this.mailbox.sendMime(mime);
+    } catch (error) {
+      if (refusedOutright(error)) await this.ledger.markRefused(record);
+      throw error;
+    }
     await this.ledger.markSent(record, this.now());
     logger().info({ intent, to: email.to.map((recipient) => recipient.address), inThread: replied }, 'sent an email');
     return 'sent';

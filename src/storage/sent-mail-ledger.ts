@@ -80,6 +80,12 @@ export class SentMailLedger {
     await this.markSent(record, now);
   }
 
+  /** Graph refused the message outright, so it was not sent: the next attempt may send at once. */
+  async markRefused(record: SendIntent): Promise<void> {
+    const table = await this.tables.client(tableNames.sentMail);
+    await table.updateEntity({ ...this.keys(record.key), state: 'prepared' }, 'Merge');
+  }
+
   async markSent(record: SendIntent, now: Date): Promise<void> {
     const table = await this.tables.client(tableNames.sentMail);
     await table.updateEntity({ ...this.keys(record.key), state: 'sent', sentAt: now.toISOString() }, 'Merge');

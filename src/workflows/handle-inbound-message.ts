@@ -226,16 +226,18 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
     ...(requesterName ? { requesterName } : {}),
     receivedAt: email.receivedAt,
   };
-  const claimed = await deps.claims.claim(request, deps.now());
+  // Decided as of the email's arrival, on the service's clock (the one that dates folders too).
+  const asOf = new Date(email.receivedAt);
+  const claimed = await deps.claims.claim(request, asOf);
   if (claimed.kind !== 'held-by-other') return provision(email, key, claimed.claim, deps);
   // The organisation has applied before: the re-application rules decide, and the same atomic
   // claim (taken over only if unchanged since read) enforces them.
   const existing = claimed.claim;
-  const decision = reapplicationAllowed(reapplicationState(existing), deps.now());
+  const decision = reapplicationAllowed(reapplicationState(existing), asOf);
   if (!decision.allowed) {
     return decision.reason === 'award-current' ? awardCurrent(email, key, existing, decision, deps) : duplicate(email, key, organisation.name, existing, deps);
   }
-  const taken = await deps.claims.takeOver(existing, request, deps.now());
+  const taken = await deps.claims.takeOver(existing, request, asOf);
   if (!taken) return duplicate(email, key, organisation.name, (await deps.claims.get(organisation.key)) ?? existing, deps);
   logger().info({ reason: decision.reason, organisationKey: organisation.key }, 'the organisation may apply again: opening a new application');
   return provision(email, key, taken, deps);

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Document, Packer, Paragraph } from 'docx';
 import { XMLValidator } from 'fast-xml-parser';
-import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { buildApplicationForm, type ApplicationFormInput } from '../../../src/documents/application-form.js';
 import { COMMENTARY_PLACEHOLDER, readApplicationForm, type ApplicationFormReading } from '../../../src/documents/application-form-reader.js';
+import { addRsids, controlSpan, documentXmlOf, fillBox, partsOf, tagOf, withDocumentXml } from '../../support/word.js';
 import { parseCriteriaCatalogue, type CriteriaCatalogue } from '../../../src/domain/criteria-catalogue.js';
 
 const catalogue = parseCriteriaCatalogue(JSON.parse(readFileSync(new URL('../../../config/criteria-catalogue.json', import.meta.url), 'utf8')));
@@ -23,44 +24,6 @@ const input = (overrides: Partial<ApplicationFormInput> = {}): ApplicationFormIn
 // ---------------------------------------------------------------------------------------------
 // Editing a form the way Word rewrites it
 // ---------------------------------------------------------------------------------------------
-
-type Parts = Record<string, Uint8Array>;
-
-const partsOf = (docx: Uint8Array): Parts => unzipSync(docx);
-const documentXmlOf = (parts: Parts): string => strFromU8(parts['word/document.xml']!);
-const withDocumentXml = (parts: Parts, xml: string): Uint8Array => zipSync({ ...parts, 'word/document.xml': strToU8(xml) });
-
-/** The span of the content control tagged `tag`: from `<w:sdt>` to `</w:sdt>`. */
-function controlSpan(xml: string, tag: string): { start: number; end: number } {
-  const tagAt = xml.indexOf(`<w:tag w:val="${tag}"/>`);
-  if (tagAt < 0) throw new Error(`no control tagged ${tag}`);
-  const start = xml.lastIndexOf('<w:sdt>', tagAt);
-  const end = xml.indexOf('</w:sdt>', tagAt) + '</w:sdt>'.length;
-  return { start, end };
-}
-
-/**
- * Types `content` into a box as Word saves it: Word drops the placeholder flag, adds an id,
- * run properties and appearance to the control's properties, and writes its own paragraphs.
- */
-function fillBox(xml: string, tag: string, content: string): string {
-  const { start, end } = controlSpan(xml, tag);
-  const control = xml
-    .slice(start, end)
-    .replace('<w:sdtPr>', '<w:sdtPr><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr>')
-    .replace(`<w:tag w:val="${tag}"/>`, `<w:tag w:val="${tag}"/><w:id w:val="-1262379047"/>`)
-    .replace('<w:showingPlcHdr/>', '<w15:appearance w15:val="tags"/>')
-    .replace(/<w:sdtContent>[\s\S]*<\/w:sdtContent>/, `<w:sdtContent>${content}</w:sdtContent>`)
-    .replace('</w:sdtPr>', '</w:sdtPr><w:sdtEndPr/>');
-  return xml.slice(0, start) + control + xml.slice(end);
-}
-
-/** Word adds revision ids to every paragraph and run when it saves. */
-function addRsids(xml: string): string {
-  return xml.replace(/<w:p>/g, '<w:p w14:paraId="2C1A5F3E" w14:textId="77777777" w:rsidR="00A1B2C3" w:rsidRDefault="00D4E5F6">').replace(/<w:r>/g, '<w:r w:rsidRPr="00112233">');
-}
-
-const tagOf = (sectionId: string, criterionId: string) => `weqs:commentary:${sectionId}:${criterionId}`;
 
 const SPLIT_RUNS_WITH_PROOFING = [
   '<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00D4E5F6" w:rsidP="00A1B2C3"><w:pPr><w:rPr><w:lang w:val="en-GB"/></w:rPr></w:pPr>',
