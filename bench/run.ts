@@ -35,8 +35,7 @@ const { values } = parseArgs({
 
 const latencyMs = Number(values.latency);
 // The host runs from a bundle with plain Node, as the deployed app does (tsx alone costs ~100 MB).
-const hostBundle = join(devDirectory(), 'bench', 'functions-host.mjs');
-await bundleLocalHost(hostBundle);
+const hostBundle = await bundleLocalHost(join(devDirectory(), 'bench'));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface BenchStack {

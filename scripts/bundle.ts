@@ -17,13 +17,15 @@ const shared: BuildOptions = {
  * The deployable bundle: one ESM file with every dependency, loaded by the Functions worker
  * through package.json `main`. `@azure/functions-core` is provided by the worker at run time.
  */
-export async function bundleFunctions(outfile = 'dist/functions/index.js'): Promise<void> {
-  await build({ ...shared, entryPoints: ['functions/index.ts'], outfile });
+export async function bundleFunctions(outdir = 'dist/functions'): Promise<void> {
+  // Split so that code used by one rare path (pdf-lib for certificates) loads only when needed.
+  await build({ ...shared, entryPoints: { index: 'functions/index.ts' }, outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
 }
 
 /** The local host with the function table, bundled like the deployment, for measuring it as Azure would run it. */
-export async function bundleLocalHost(outfile: string): Promise<void> {
-  await build({ ...shared, entryPoints: ['dev/functions-host/cli.ts'], outfile, logLevel: 'warning' });
+export async function bundleLocalHost(outdir: string): Promise<string> {
+  await build({ ...shared, entryPoints: { 'functions-host': 'dev/functions-host/cli.ts' }, outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' }, logLevel: 'warning' });
+  return `${outdir}/functions-host.mjs`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await bundleFunctions();

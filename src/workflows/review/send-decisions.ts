@@ -3,7 +3,6 @@ import type { AwardLevel } from '../../domain/award.js';
 import { lateDecisionCard } from '../../domain/cycle-cards.js';
 import { decisionEmail } from '../../domain/cycle-emails.js';
 import { decisionWindowStatus, deadlineInstant, findCycle, nextSubmissionCycle, ukDateOf } from '../../domain/review-calendar.js';
-import { buildAwardCertificate } from '../../documents/award-certificate.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';
@@ -64,6 +63,8 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
       const folderId = claim?.progress.reference === fields.Reference ? claim.progress.folderId : undefined;
       let certificateUrl: string | undefined;
       if (outcome !== 'not-awarded' && expiresOn && folderId) {
+        // pdf-lib is large and only needed here: loaded on the first decision, not at start-up.
+        const { buildAwardCertificate } = await import('../../documents/award-certificate.js');
         const certificate = await buildAwardCertificate({ organisationName: fields.Title, level: outcome, reference: fields.Reference, awardedOn, expiresOn });
         certificateUrl = (await deps.folders.upload(folderId, `Award certificate - ${levelName(outcome)} - ${fields.Reference}.pdf`, certificate, 'application/pdf')).webUrl;
       }
