@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
+import type { RequestLogEntry } from '../emulator/control.js';
 import { devDirectory } from '../emulator/tls.js';
+
+export type { RequestLogEntry };
 
 export interface InboundEmail {
   to?: string;
@@ -62,15 +65,6 @@ export class EmulatorClient {
   }
 }
 
-export interface RequestLogEntry {
-  time: string;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  appId?: string;
-  batch?: { id: string; method: string; url: string; status: number }[];
-}
 
 export interface EmulatorMessage {
   id: string;

@@ -23,7 +23,7 @@ function mimeTypeFor(name: string, declared: string | undefined): string {
 }
 
 function encodePath(segments: readonly string[]): string {
-  return segments.map((segment) => encodeURIComponent(segment).replace(/%20/g, '%20')).join('/');
+  return segments.map(encodeURIComponent).join('/');
 }
 
 function siteResource(site: Site): Record<string, unknown> {

@@ -28,6 +28,7 @@ import { InboundLedger } from '../storage/inbound-ledger.js';
 import type { InboundRecord } from '../storage/inbound-ledger.js';
 import { SendOutcomeUnknown } from '../mail/outgoing-mail.js';
 import type { OutgoingMail } from '../mail/outgoing-mail.js';
+import type { OutgoingEmail } from '../mail/mime.js';
 import type { StaffNotifier } from '../teams/teams-notifier.js';
 import type { InboundMessageReference } from './receive-notifications.js';
 
@@ -91,8 +92,13 @@ interface Decision {
 
 const firstName = (name: string | undefined): string | undefined => name?.trim() || undefined;
 
-function replySubject(content: EmailContent): string {
-  return `RE: ${content.subject}`;
+/** Answers the email in its own thread, once, whatever retries happen. */
+function reply(email: InboxEmail, key: string, content: EmailContent, deps: InboundDependencies, to: OutgoingEmail['to'] = [email.from]): Promise<unknown> {
+  return deps.outgoing.sendOnce(
+    `reply:${key}`,
+    { to, subject: `RE: ${content.subject}`, text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] },
+    { replyToMessageId: email.id },
+  );
 }
 
 function candidatesOf(records: readonly OrganisationRecord[]): { name: string; odsCode: string; postcode?: string; kind: string }[] {
@@ -197,7 +203,7 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
   const requesterName = firstName(email.from.name);
   if (subject.kind === 'request-without-organisation') {
     const content = subjectFormatHelpEmail({ ...(requesterName ? { requesterName } : {}), receivedSubject: email.subject, reason: subject.reason, inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
-    await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+    await reply(email, key, content, deps);
     await markOutcome(email, 'invalid-request', deps);
     return { outcome: 'invalid-request', detail: `request without a usable organisation name (${subject.reason}): replied with the subject format` };
   }
@@ -279,7 +285,7 @@ async function awardCurrent(
     expiresOn: decision.expiresOn,
     renewalOpensOn: decision.renewalOpensOn,
   });
-  await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+  await reply(email, key, content, deps);
   await markOutcome(email, 'award-current', deps);
   return { outcome: 'award-current', detail: `${existing.organisationName} holds a ${decision.awardLevel} award until ${decision.expiresOn}: replied with when it can renew`, organisationKey: existing.organisationKey, ...(existing.progress.reference ? { reference: existing.progress.reference } : {}) };
 }
@@ -293,7 +299,7 @@ async function changeReminders(email: InboxEmail, key: string, reference: string
   if (item.fields.RemindersOff !== off) await deps.applications.update(item.id, { RemindersOff: off });
   if (off) {
     const content = remindersStoppedEmail({ ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}), organisationName: item.fields.Title, reference, supportAddress: deps.settings.inboxAddress });
-    await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+    await reply(email, key, content, deps);
   }
   await markOutcome(email, 'reminders-preference', deps);
   return { outcome: 'reminders-preference', detail: `reminders turned ${off ? 'off' : 'on'} for ${reference}`, organisationKey: item.fields.OrganisationKey, reference };
@@ -302,7 +308,7 @@ async function changeReminders(email: InboxEmail, key: string, reference: string
 async function askToIdentify(email: InboxEmail, key: string, requestedName: string, resolution: Resolution, candidates: readonly OrganisationRecord[], deps: InboundDependencies): Promise<Decision> {
   const requesterName = firstName(email.from.name);
   const content = identifyOrganisationEmail({ ...(requesterName ? { requesterName } : {}), requestedName, candidates: candidatesOf(candidates), inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
-  await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+  await reply(email, key, content, deps);
   await deps.once(`card:identify:${key}`, () =>
     deps.staff.post(
       needsIdentifyingCard({
@@ -331,7 +337,7 @@ async function duplicate(email: InboxEmail, key: string, organisationName: strin
     ...(sameRequester && existing.progress.folderUrl ? { folderUrl: existing.progress.folderUrl } : {}),
     supportAddress: deps.settings.inboxAddress,
   });
-  await deps.outgoing.sendOnce(`reply:${key}`, { to: [email.from], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+  await reply(email, key, content, deps);
   if (!sameRequester) {
     await deps.once(`card:duplicate:${key}`, async () =>
       deps.staff.post(
@@ -424,7 +430,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
     });
     claim = await deps.claims.checkpoint(claim, { listItemId: item.id, listItemUrl: item.webUrl });
   };
-  const reply = async (): Promise<void> => {
+  const sendReply = async (): Promise<void> => {
     const content = applicationOpenedEmail({
       ...(requesterName ? { requesterName } : {}),
       organisationName: claim.organisationName,
@@ -438,7 +444,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}),
       supportAddress: deps.settings.inboxAddress,
     });
-    await deps.outgoing.sendOnce(`reply:${key}`, { to: [{ address: claim.requesterAddress, ...(requesterName ? { name: requesterName } : {}) }], subject: replySubject(content), text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] }, { replyToMessageId: email.id });
+    await reply(email, key, content, deps, [{ address: claim.requesterAddress, ...(requesterName ? { name: requesterName } : {}) }]);
   };
   const card = async (): Promise<void> =>
     deps.once(`card:new:${key}`, async () =>
@@ -458,7 +464,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       ),
     );
   // Independent of each other, so they share one round trip.
-  const results = await Promise.allSettled([listItem(), reply(), card()]);
+  const results = await Promise.allSettled([listItem(), sendReply(), card()]);
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) throw failed.reason;
 

@@ -1,6 +1,8 @@
 import Module from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { functionDefinitions } from '../../../functions/definitions.js';
+import { maxDequeueCount } from '../../../functions/process-inbound-message.js';
 
 interface CoreBinding {
   type: string;
@@ -69,5 +71,12 @@ describe('functions/index.ts', () => {
           break;
       }
     }
+  });
+});
+
+describe('host.json', () => {
+  it("retries a queue message as many times as the inbound function counts on, so its last attempt tells staff", () => {
+    const hostJson = JSON.parse(readFileSync(new URL('../../../host.json', import.meta.url), 'utf8')) as { extensions: { queues: { maxDequeueCount: number } } };
+    expect(hostJson.extensions.queues.maxDequeueCount).toBe(maxDequeueCount);
   });
 });
