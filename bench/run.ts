@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startAzurite } from '../dev/azurite.js';
+import { startAzurite } from '../dev/storage-emulator.js';
 import { EmulatorClient } from '../dev/emulator-client.js';
 import type { EmulatorState, InboundEmail, RequestLogEntry } from '../dev/emulator-client.js';
 import { spawnLocalHost } from '../dev/functions-host/spawn-host.js';
@@ -48,11 +48,11 @@ interface BenchStack {
 
 async function startBenchStack(options: { latencyMs: number; mailboxLimit: number; cap: number }): Promise<BenchStack> {
   const certificates = await ensureDevCertificates();
-  const azurite = await startAzurite();
+  const storage = await startAzurite();
   const emulator = await startEmulator({ tenant: await loadDevTenant(), certificates, tuning: { sendLimitPerMinute: options.mailboxLimit } });
   const hostPort = 7400 + Math.floor(Math.random() * 500);
   const settings = {
-    ...embeddedTenantSettings(await readLocalSettings(), { emulatorUrl: emulator.url, webhookUrl: emulator.webhookUrl('staff-channel'), storage: azurite.connectionString, hostUrl: `http://127.0.0.1:${hostPort}` }),
+    ...embeddedTenantSettings(await readLocalSettings(), { emulatorUrl: emulator.url, webhookUrl: emulator.webhookUrl('staff-channel'), storage: storage.connectionString, hostUrl: `http://127.0.0.1:${hostPort}` }),
     WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: String(options.mailboxLimit),
     WEQS_SEND_RATE_PER_MINUTE: String(options.cap),
     WEQS_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
@@ -70,12 +70,12 @@ async function startBenchStack(options: { latencyMs: number; mailboxLimit: numbe
   return {
     emulator,
     control,
-    ledger: new InboundLedger(new Tables({ connectionString: azurite.connectionString }), 0),
+    ledger: new InboundLedger(new Tables({ connectionString: storage.connectionString }), 0),
     hostPid: host.child.pid ?? 0,
     async stop() {
       await host.stop();
       await emulator.stop();
-      await azurite.stop();
+      await storage.stop();
     },
   };
 }

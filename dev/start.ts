@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/server.js';
 import { loadDevTenant } from '../emulator/tenant.js';
 import { ensureDevCertificates, trustBundle } from '../emulator/tls.js';
-import { startAzurite } from './azurite.js';
+import { startAzurite } from './storage-emulator.js';
 import { spawnLocalHost } from './functions-host/spawn-host.js';
 import { runDemo } from './demo.js';
 import { EmulatorClient } from './emulator-client.js';
@@ -29,13 +29,13 @@ const certificates = await ensureDevCertificates();
 const tenant = await loadDevTenant();
 console.log('Starting Azurite (in memory, telemetry off)...');
 const [blob = 10000, queue = 10001, table = 10002] = values['storage-ports'].split(',').map(Number);
-const azurite = await startAzurite({ ports: { blob, queue, table } });
+const storage = await startAzurite({ ports: { blob, queue, table } });
 const emulator = await startEmulator({ tenant, certificates, port: Number(values['emulator-port']) });
 const hostUrl = `http://127.0.0.1:${values['host-port']}`;
 const settings = embeddedTenantSettings(await readLocalSettings(), {
   emulatorUrl: emulator.url,
   webhookUrl: emulator.webhookUrl('staff-channel'),
-  storage: azurite.connectionString,
+  storage: storage.connectionString,
   hostUrl,
 });
 const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
@@ -60,7 +60,7 @@ weqs is running against the embedded Microsoft 365 tenant.
 
   Functions host     ${host.url}/api  (notifications: ${settings.WEQS_NOTIFICATION_URL})
   Microsoft 365      ${emulator.url}  (Graph ${emulator.url}/v1.0, state ${emulator.url}/_emulator/state)
-  Azure Storage      Azurite on 127.0.0.1 (blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table})
+  Azure Storage      Azurite on 127.0.0.1 (blob ${storage.ports.blob}, queue ${storage.ports.queue}, table ${storage.ports.table})
   Inbox              ${inbox}  (${subscriptions.length} change-notification subscription)
 
 ${calendarSummary.split('\n').map((line) => `  ${line.trim()}`).join('\n')}
@@ -74,7 +74,7 @@ Send a request email from another terminal:
 Press Ctrl+C to stop.
 `);
 
-if (!values['no-demo']) await runDemo(new EmulatorClient(emulator.url, certificates.caCertPath), azurite.connectionString, (line) => console.log(line));
+if (!values['no-demo']) await runDemo(new EmulatorClient(emulator.url, certificates.caCertPath), storage.connectionString, (line) => console.log(line));
 
 let stopping = false;
 const stop = async (): Promise<void> => {
@@ -83,7 +83,7 @@ const stop = async (): Promise<void> => {
   console.log('\nStopping...');
   await host.stop();
   await emulator.stop();
-  await azurite.stop();
+  await storage.stop();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

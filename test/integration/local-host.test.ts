@@ -2,8 +2,8 @@ import type { HttpRequest, InvocationContext } from '@azure/functions';
 import { QueueServiceClient } from '@azure/storage-queue';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAzurite } from '../../dev/azurite.js';
-import type { RunningAzurite } from '../../dev/azurite.js';
+import { startAzurite } from '../../dev/storage-emulator.js';
+import type { RunningAzurite } from '../../dev/storage-emulator.js';
 import { hostJsonSchema } from '../../dev/functions-host/host-json.js';
 import { startLocalHost } from '../../dev/functions-host/local-host.js';
 import type { RunningLocalHost } from '../../dev/functions-host/local-host.js';
@@ -20,7 +20,7 @@ const until = async (condition: () => boolean, timeoutMs = 10_000): Promise<void
 };
 
 describe('the local Functions host', () => {
-  let azurite: RunningAzurite;
+  let storage: RunningAzurite;
   let host: RunningLocalHost;
   const seen: { queue: string; value: unknown; dequeueCount: unknown }[] = [];
   let timerRuns = 0;
@@ -56,11 +56,11 @@ describe('the local Functions host', () => {
   ];
 
   beforeAll(async () => {
-    azurite = await startAzurite();
+    storage = await startAzurite();
     host = await startLocalHost({
       definitions,
       hostJson: hostJsonSchema.parse({ version: '2.0', extensions: { queues: { maxPollingInterval: '00:00:00.200', visibilityTimeout: '00:00:00', maxDequeueCount: 5 } } }),
-      storageConnectionString: azurite.connectionString,
+      storageConnectionString: storage.connectionString,
       port: 0,
       log: pino({ level: 'silent' }),
       queueLeaseMs: 2000,
@@ -68,7 +68,7 @@ describe('the local Functions host', () => {
   }, 60_000);
   afterAll(async () => {
     await host?.stop();
-    await azurite?.stop();
+    await storage?.stop();
   });
 
   it('serves HTTP functions under /api with route parameters, query and body', async () => {
@@ -80,7 +80,7 @@ describe('the local Functions host', () => {
   });
 
   it('decodes base64 JSON queue messages, hands them over once and deletes them', async () => {
-    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient('host-test-ok');
+    const queue = QueueServiceClient.fromConnectionString(storage.connectionString).getQueueClient('host-test-ok');
     await queue.sendMessage(encodeQueueMessage({ hello: 'world' }));
     await until(() => seen.some((entry) => entry.queue === 'ok'));
     expect(seen.find((entry) => entry.queue === 'ok')).toEqual({ queue: 'ok', value: { hello: 'world' }, dequeueCount: 1 });
@@ -89,7 +89,7 @@ describe('the local Functions host', () => {
   });
 
   it('retries a failing message five times, then moves it to the poison queue', async () => {
-    const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
+    const service = QueueServiceClient.fromConnectionString(storage.connectionString);
     await service.getQueueClient('host-test-fail').sendMessage(encodeQueueMessage({ n: 1 }));
     const poison = service.getQueueClient('host-test-fail-poison');
     await until(() => seen.filter((entry) => entry.queue === 'fail').length >= 5, 20_000);

@@ -7,7 +7,7 @@ import type { Stack } from './stack.js';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function ledgerOf(stack: Stack): InboundLedger {
-  return new InboundLedger(new Tables({ connectionString: stack.azurite.connectionString }), 0);
+  return new InboundLedger(new Tables({ connectionString: stack.storage.connectionString }), 0);
 }
 
 /** Waits until the email has its recorded outcome in the ledger. */

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { startAzurite } from '../../dev/azurite.js';
-import type { RunningAzurite } from '../../dev/azurite.js';
+import { startAzurite } from '../../dev/storage-emulator.js';
+import type { RunningAzurite } from '../../dev/storage-emulator.js';
 import { spawnLocalHost } from '../../dev/functions-host/spawn-host.js';
 import type { SpawnedHost } from '../../dev/functions-host/spawn-host.js';
 import { embeddedTenantSettings, projectRoot, readLocalSettings } from '../../dev/local-settings.js';
@@ -19,7 +19,7 @@ export interface LogLine {
 }
 
 export interface Stack {
-  azurite: RunningAzurite;
+  storage: RunningAzurite;
   env: TestEmulator;
   host: SpawnedHost;
   settings: Record<string, string>;
@@ -67,7 +67,7 @@ function freePort(): Promise<number> {
 /** The whole local system, as `npm start` runs it: Azurite, the emulator and the Functions host in its own process. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const certificates = await ensureDevCertificates();
-  const azurite = await startAzurite();
+  const storage = await startAzurite();
   const env = await startTestEmulator(options);
   const logs: LogLine[] = [];
   const waiters = new Set<() => void>();
@@ -92,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...embeddedTenantSettings(await readLocalSettings(), {
       emulatorUrl: env.emulator.url,
       webhookUrl: env.emulator.webhookUrl('staff-channel'),
-      storage: azurite.connectionString,
+      storage: storage.connectionString,
       hostUrl: `http://127.0.0.1:${hostPort}`,
     }),
     // Crashed workers' emails come back within seconds, and the sweep looks at every message.
@@ -120,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await fetch(`${host.url}/admin/functions/sweepInbox`, { method: 'POST' });
 
   const stack: Stack = {
-    azurite,
+    storage,
     env,
     get host() {
       return host as SpawnedHost;
@@ -164,7 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all(extraInstances.map((instance) => instance.stop()));
       await host?.stop();
       await env.stop();
-      await azurite.stop();
+      await storage.stop();
     },
   };
   return stack;
