@@ -50,7 +50,21 @@ export class OutgoingMail {
     return this.mailbox.address;
   }
 
-  async sendOnce(intent: string, email: Omit<OutgoingEmail, 'intentToken' | 'from'> & { from?: OutgoingEmail['from'] }, options: { replyToMessageId?: string } = {}): Promise<SendResult> {
+  /**
+   * The as-of time of an email that has been handed to Graph (and may have gone). A retry must
+   * record the dates that email stated, not the retry's own.
+   */
+  async handedOverAsOf(intent: string): Promise<Date | undefined> {
+    const record = await this.ledger.get(intent);
+    return record && record.state !== 'prepared' && record.asOf ? new Date(record.asOf) : undefined;
+  }
+
+  /** `asOf`: the moment the email's content was written for, when that is not now (a job's clock). */
+  async sendOnce(
+    intent: string,
+    email: Omit<OutgoingEmail, 'intentToken' | 'from'> & { from?: OutgoingEmail['from'] },
+    options: { replyToMessageId?: string; asOf?: Date } = {},
+  ): Promise<SendResult> {
     let { record } = await this.ledger.begin(intent, randomUUID(), this.now());
     if (record.state === 'sent') return 'already-sent';
     if (record.state === 'sending') {
@@ -73,7 +87,7 @@ export class OutgoingMail {
     await this.rate.acquire();
     try {
       // Conditional on the record as read: of two workers holding the same intent, one wins.
-      record = await this.ledger.markSending(record, this.now());
+      record = await this.ledger.markSending(record, this.now(), options.asOf ?? this.now());
     } catch (error) {
       if (isStorageError(error, 412)) return 'in-progress';
       throw error;

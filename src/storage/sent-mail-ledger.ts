@@ -12,6 +12,8 @@ export interface SendIntent {
   state: 'prepared' | 'sending' | 'sent';
   startedAt: string;
   sentAt?: string;
+  /** The moment the message's content was written for (a job's as-of time): what its dates mean. */
+  asOf?: string;
   etag: string;
 }
 
@@ -23,10 +25,19 @@ interface IntentEntity {
   state: SendIntent['state'];
   startedAt: string;
   sentAt?: string;
+  asOf?: string;
 }
 
 function toIntent(entity: TableEntityResult<IntentEntity>): SendIntent {
-  return { key: entity.intent, token: entity.token, state: entity.state, startedAt: entity.startedAt, ...(entity.sentAt ? { sentAt: entity.sentAt } : {}), etag: entity.etag };
+  return {
+    key: entity.intent,
+    token: entity.token,
+    state: entity.state,
+    startedAt: entity.startedAt,
+    ...(entity.sentAt ? { sentAt: entity.sentAt } : {}),
+    ...(entity.asOf ? { asOf: entity.asOf } : {}),
+    etag: entity.etag,
+  };
 }
 
 /** The ledger of outgoing email: prepared, then sending (just before Graph is called), then sent. */
@@ -63,10 +74,11 @@ export class SentMailLedger {
   }
 
   /** Recorded immediately before the message is handed to Graph; only from here is the outcome uncertain. */
-  async markSending(record: SendIntent, now: Date): Promise<SendIntent> {
+  async markSending(record: SendIntent, now: Date, asOf: Date): Promise<SendIntent> {
     const table = await this.tables.client(tableNames.sentMail);
-    const response = await table.updateEntity({ ...this.keys(record.key), state: 'sending', startedAt: now.toISOString() }, 'Merge', { etag: record.etag });
-    return { ...record, state: 'sending', startedAt: now.toISOString(), etag: response.etag ?? record.etag };
+    const changes = { state: 'sending' as const, startedAt: now.toISOString(), asOf: asOf.toISOString() };
+    const response = await table.updateEntity({ ...this.keys(record.key), ...changes }, 'Merge', { etag: record.etag });
+    return { ...record, ...changes, etag: response.etag ?? record.etag };
   }
 
   /**

@@ -210,7 +210,14 @@ describe('a simulated review year', () => {
     for (const n of [1, 2, 3, 4]) await staffEdit(orgOf('optout', n), { Award: 'Silver', DecisionReady: true });
     await everyDay('2027-05-20', '2027-05-31', ['decisions']);
     expect(await sentTo(orgOf('gold', 1), /^Decision on your application/)).toEqual([]);
-    await everyDay('2027-06-01', '2027-06-04', ['decisions']);
+    // The first decision email goes but its row update fails: the retry the next day must record
+    // the expiry date that email stated, not one a day later.
+    await stack.env.control.addFaults([{ method: 'PATCH', path: '/v1.0/sites/*/lists/*/items/*/fields', status: 500, times: 1 }]);
+    await run('2027-06-01', ['decisions']);
+    const { value: faults } = await stack.env.control.call<{ value: { hits: number }[] }>('GET', '/_emulator/faults');
+    expect(faults.map((fault) => fault.hits)).toEqual([1]);
+    await stack.env.control.clearFaults();
+    await everyDay('2027-06-02', '2027-06-04', ['decisions']);
     // Staff edit a sent decision twice: no second email.
     await setClock(noonUk('2027-06-05'));
     await staffEdit(orgOf('gold', 2), { Award: 'Silver', DecisionReady: false });
@@ -226,6 +233,12 @@ describe('a simulated review year', () => {
       expect(await sentTo(org, /^Decision on your application/)).toEqual([late ? '2027-06-20' : '2027-06-01']);
       const fields = applicationRows(state).find((candidate) => candidate.Reference === org.reference);
       expect(fields?.Status).toBe('Decided');
+      if (org !== orgOf('gold', 4)) {
+        const expiresOn = late ? '2029-06-20' : '2029-06-01';
+        expect(String(fields?.AwardExpiresOn)).toMatch(new RegExp(`^${expiresOn}`));
+        const decision = (await outbound()).find((mail) => mail.to.includes(org.requester) && /^Decision on your application/.test(mail.subject));
+        expect(decision?.text).toContain(late ? '20 June 2029' : '1 June 2029');
+      }
       const folder = evidenceRoot(state).children.find((node) => node.id === org.folderId);
       const certificates = folder?.children.filter((node) => node.name.startsWith('Award certificate')) ?? [];
       expect(certificates).toHaveLength(org === orgOf('gold', 4) ? 0 : 1);

@@ -5,9 +5,10 @@ import type { ReviewDependencies } from './review-dependencies.js';
 
 /**
  * Emails the person who applied, in the thread of their original request (In-Reply-To), once per
- * intent. `in-progress` means another run is sending it right now.
+ * intent. `in-progress` means another run is sending it right now. `asOf` is the job time the
+ * content was written for.
  */
-export async function sendToApplicant(deps: Pick<ReviewDependencies, 'outgoing'>, item: ApplicationItem, intent: string, content: EmailContent): Promise<SendResult> {
+export async function sendToApplicant(deps: Pick<ReviewDependencies, 'outgoing'>, item: ApplicationItem, intent: string, content: EmailContent, asOf?: Date): Promise<SendResult> {
   const original = item.fields.SourceMessageId;
   return deps.outgoing.sendOnce(intent, {
     to: [{ address: item.fields.RequesterEmail, ...(item.fields.RequesterName ? { name: item.fields.RequesterName } : {}) }],
@@ -15,5 +16,5 @@ export async function sendToApplicant(deps: Pick<ReviewDependencies, 'outgoing'>
     text: content.text,
     html: content.html,
     ...(original ? { inReplyTo: original, references: [original] } : {}),
-  });
+  }, asOf ? { asOf } : {});
 }

@@ -57,8 +57,10 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
     action.action = `${outcome} decision sent${window === 'after' ? ' late (after the decision window); staff told' : ''}`;
     if (options.dryRun) continue;
     try {
-      const awardedOn = ukDateOf(now);
-      const expiresOn = outcome === 'not-awarded' ? undefined : awardExpiry(now);
+      const intent = `decision:${fields.Reference}`;
+      const decidedAt = (await deps.outgoing.handedOverAsOf(intent)) ?? now;
+      const awardedOn = ukDateOf(decidedAt);
+      const expiresOn = outcome === 'not-awarded' ? undefined : awardExpiry(decidedAt);
       const claim = await deps.claims.get(fields.OrganisationKey);
       const folderId = claim?.progress.reference === fields.Reference ? claim.progress.folderId : undefined;
       let certificateUrl: string | undefined;
@@ -72,7 +74,7 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
       await sendToApplicant(
         deps,
         item,
-        `decision:${fields.Reference}`,
+        intent,
         decisionEmail({
           ...(fields.RequesterName ? { requesterName: fields.RequesterName } : {}),
           organisationName: fields.Title,
@@ -87,8 +89,9 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
           ...(next ? { nextCycle: { name: next.name, submissionDeadline: deadlineInstant(next) } } : {}),
           supportAddress: deps.settings.inboxAddress,
         }),
+        decidedAt,
       );
-      await deps.applications.update(item.id, { Status: 'Decided', DecisionSentOn: now.toISOString(), ...(expiresOn ? { AwardExpiresOn: `${expiresOn}T12:00:00Z` } : {}) });
+      await deps.applications.update(item.id, { Status: 'Decided', DecisionSentOn: decidedAt.toISOString(), ...(expiresOn ? { AwardExpiresOn: `${expiresOn}T12:00:00Z` } : {}) });
       await deps.claims.conclude(fields.OrganisationKey, fields.Reference, outcome === 'not-awarded' ? 'not-awarded' : 'awarded', outcome === 'not-awarded' || !expiresOn ? undefined : { level: outcome, expiresOn });
       if (window === 'after') {
         await deps.intents.once(`decision-late:${fields.Reference}`, () => deps.staff.post(lateDecisionCard({ organisationName: fields.Title, reference: fields.Reference, decisionsClose: cycle.decisionsClose, sentOn: now })));
