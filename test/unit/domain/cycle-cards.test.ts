@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { allText, facts, joined } from '../../support/card-text.js';
 import {
   cycleClosedCard,
   cyclePublishedCard,
@@ -21,7 +22,6 @@ import {
   CARD_PAYLOAD_BUDGET_BYTES,
   cardPayloadBytes,
   cardPayloadProblems,
-  type CardElement,
   type TeamsWebhookPayload,
 } from '../../../src/domain/staff-cards.js';
 
@@ -117,37 +117,6 @@ function allCards(text?: string, count = 3) {
   };
 }
 
-function allText(payload: TeamsWebhookPayload): string[] {
-  const texts: string[] = [];
-  const walk = (elements: readonly CardElement[]): void => {
-    for (const element of elements) {
-      if (element.type === 'TextBlock') texts.push(element.text);
-      else if (element.type === 'FactSet') for (const fact of element.facts) texts.push(fact.title, fact.value);
-      else if (element.type === 'Container') walk(element.items);
-      else if (element.type === 'ColumnSet') for (const column of element.columns) walk(column.items);
-      else for (const action of element.actions) texts.push(action.title);
-    }
-  };
-  const card = payload.attachments[0].content;
-  walk(card.body);
-  for (const action of card.actions ?? []) texts.push(action.title);
-  return texts;
-}
-
-/** The first value of each fact title, across the card. */
-function facts(payload: TeamsWebhookPayload): Map<string, string> {
-  const map = new Map<string, string>();
-  const walk = (elements: readonly CardElement[]): void => {
-    for (const element of elements) {
-      if (element.type === 'FactSet') for (const fact of element.facts) if (!map.has(fact.title)) map.set(fact.title, fact.value);
-      if (element.type === 'Container') walk(element.items);
-    }
-  };
-  walk(payload.attachments[0].content.body);
-  return map;
-}
-
-const joined = (payload: TeamsWebhookPayload) => allText(payload).join('\n');
 const actionUrls = (payload: TeamsWebhookPayload) => payload.attachments[0].content.actions?.map((action) => action.url);
 
 describe('every cycle card', () => {

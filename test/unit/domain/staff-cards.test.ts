@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { allText, facts, joined } from '../../support/card-text.js';
 import {
   CARD_PAYLOAD_BUDGET_BYTES,
   cardPayloadBytes,
@@ -11,7 +12,6 @@ import {
   newApplicationCard,
   processingFailedCard,
   untrustedSenderCard,
-  type CardElement,
   type DuplicateRequestCardInput,
   type NeedsIdentifyingCardInput,
   type NewApplicationCardInput,
@@ -130,37 +130,6 @@ function allCards(overrides: { text?: string; address?: string } = {}): Record<s
     ),
   };
 }
-
-function allText(payload: TeamsWebhookPayload): string[] {
-  const texts: string[] = [];
-  const walk = (elements: readonly CardElement[]): void => {
-    for (const element of elements) {
-      if (element.type === 'TextBlock') texts.push(element.text);
-      else if (element.type === 'FactSet') for (const fact of element.facts) texts.push(fact.title, fact.value);
-      else if (element.type === 'Container') walk(element.items);
-      else if (element.type === 'ColumnSet') for (const column of element.columns) walk(column.items);
-      else for (const action of element.actions) texts.push(action.title);
-    }
-  };
-  const card = payload.attachments[0].content;
-  walk(card.body);
-  for (const action of card.actions ?? []) texts.push(action.title);
-  return texts;
-}
-
-function facts(payload: TeamsWebhookPayload): Map<string, string> {
-  const map = new Map<string, string>();
-  const walk = (elements: readonly CardElement[]): void => {
-    for (const element of elements) {
-      if (element.type === 'FactSet') for (const fact of element.facts) if (!map.has(fact.title)) map.set(fact.title, fact.value);
-      if (element.type === 'Container') walk(element.items);
-    }
-  };
-  walk(payload.attachments[0].content.body);
-  return map;
-}
-
-const joined = (payload: TeamsWebhookPayload) => allText(payload).join('\n');
 
 describe('every staff card', () => {
   it('is a Workflows webhook payload carrying one Adaptive Card 1.4', () => {
