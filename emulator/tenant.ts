@@ -43,6 +43,15 @@ export const tenantSeedSchema = z.object({
   mailboxes: z.array(z.object({ address: z.email(), displayName: z.string() })).min(1),
   sites: z.array(site).default([]),
   teamsWebhooks: z.array(z.object({ name: z.string(), flowId: z.uuid(), signature: z.string().min(8) })).default([]),
+  /**
+   * Tenant options for Graph behaviours Microsoft leaves uncertain: each key picks one reading,
+   * defaults to the least convenient one, and is described in docs/graph-assumptions.md.
+   */
+  behaviour: z
+    .object({
+      // one key per uncertain behaviour, added beside the code that reads it
+    })
+    .default({}),
 });
 
 export type TenantSeed = z.infer<typeof tenantSeedSchema>;
