@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { displayOrganisationName } from '../../src/domain/organisation-display.js';
-import { gpPracticesNamed, hasNhsReferenceData, openTrusts } from '../support/nhs-reference.js';
+import { gpPracticesNamed, openTrusts } from '../support/nhs-reference.js';
 import type { ReferenceOrganisation } from '../support/nhs-reference.js';
 import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, inboxMessage, mailTo, outcomeOf } from '../support/pipeline.js';
 import { startStack } from '../support/stack.js';
@@ -12,11 +12,12 @@ const spoofed = (domain: string) => [
 
 /**
  * The request pipeline end to end: Azurite, the Microsoft 365 emulator and the local Functions
- * host in its own process, with the organisation directory built from the real NHS ODS files.
+ * host in its own process, with the organisation directory built from the extract of real NHS ODS
+ * files the repository ships (so it runs on a fresh clone).
  */
 /** Distinct real trusts, so tests never collide on one organisation. */
 function trustPicker(): (predicate?: (trust: ReferenceOrganisation) => boolean) => ReferenceOrganisation & { display: string } {
-  const trusts = hasNhsReferenceData ? openTrusts() : [];
+  const trusts = openTrusts();
   const used = new Set<string>();
   return (predicate = () => true) => {
     const trust = trusts.find((candidate) => !used.has(candidate.code) && predicate(candidate));
@@ -26,11 +27,11 @@ function trustPicker(): (predicate?: (trust: ReferenceOrganisation) => boolean) 
   };
 }
 
-describe.runIf(hasNhsReferenceData)('the request pipeline', () => {
+describe('the request pipeline', () => {
   const pick = trustPicker();
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ directory: 'nhs-reference' });
+    stack = await startStack({ directory: 'ods-extract' });
   }, 180_000);
   afterAll(async () => stack?.stop());
 

@@ -1,7 +1,15 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../dev/local-settings.js';
 import { ensureDevCertificates, trustBundle } from '../../emulator/tls.js';
 
 /** Runs once before the workers fork: they inherit NODE_EXTRA_CA_CERTS and so trust the emulator. */
 export default async function setup(): Promise<void> {
   const tls = await ensureDevCertificates();
   process.env.NODE_EXTRA_CA_CERTS = await trustBundle(tls);
+  // The one layer a run may skip, said once and plainly (test/support/nhs-reference.ts).
+  const full = join(projectRoot, '..', 'shared', 'nhs-reference-data');
+  if (!existsSync(join(full, 'nhs_trusts.csv'))) {
+    console.log(`[weqs] skipping the "full NHS ODS files" layer: ${full} is not there. Every other test runs on the extract in test/fixtures/nhs-ods-extract.`);
+  }
 }

@@ -41,14 +41,14 @@ export interface StackOptions extends TestEmulatorOptions {
   settings?: Record<string, string>;
   /** Review cycles to seed the calendar list with (default: config/review-calendar.json). */
   calendarFile?: string;
-  /** The fictional sample (as `npm start` uses) or the real NHS ODS files from ../shared. */
-  directory?: 'sample' | 'nhs-reference' | 'none';
+  /** The fictional sample (as `npm start` uses) or the extract of real NHS ODS files the tests ship. */
+  directory?: 'sample' | 'ods-extract' | 'none';
 }
 
-export const nhsReferenceData = join(projectRoot, '..', 'shared', 'nhs-reference-data');
+const odsExtract = join(projectRoot, 'test', 'fixtures', 'nhs-ods-extract');
 
-function nhsReferenceDirectoryArgs(): string[] {
-  const file = (name: string): string => join(nhsReferenceData, name);
+function odsExtractDirectoryArgs(): string[] {
+  const file = (name: string): string => join(odsExtract, name);
   return ['directory', 'import', '--etr', file('etr.csv'), '--epraccur', file('epraccur_active_gp_practices.csv'), '--egdpprac', file('egdpprac_open_dental_practices.csv'), '--icb', file('icbs_2026_36_from_rtt_april2026.csv'), '--succ', file('succ_trust_rows.csv')];
 }
 
@@ -103,7 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
   await weqsCommand(processEnv, ['setup']);
   await weqsCommand(processEnv, ['calendar', 'import', '--file', options.calendarFile ?? join(projectRoot, 'config', 'review-calendar.json')]);
-  if (options.directory !== 'none') await weqsCommand(processEnv, options.directory === 'nhs-reference' ? nhsReferenceDirectoryArgs() : sampleDirectoryArgs());
+  if (options.directory !== 'none') await weqsCommand(processEnv, options.directory === 'ods-extract' ? odsExtractDirectoryArgs() : sampleDirectoryArgs());
   const start = (port = hostPort): Promise<SpawnedHost> =>
     spawnLocalHost({
       env: processEnv,

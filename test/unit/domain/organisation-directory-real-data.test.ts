@@ -1,11 +1,10 @@
 /**
  * The organisation directory against real NHS ODS data and names as they occur in NHS England
- * statistics and in ODS itself. The data lives outside the repository (it must never be committed)
- * and is read at test time; without it these tests are skipped.
+ * statistics and in ODS itself: the full files where a checkout has them beside it, else the
+ * extract the repository ships (every trust, ICB and succession; a sample of practices).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OrganisationDirectory } from '../../../src/domain/organisation-directory.js';
@@ -13,8 +12,9 @@ import type { OrganisationRecord, Resolution } from '../../../src/domain/organis
 import { canonicalOrganisationName } from '../../../src/domain/organisation-name.js';
 import { buildDirectoryFromOds } from '../../../src/organisations/ods-import.js';
 import type { OdsFiles } from '../../../src/organisations/ods-import.js';
+import { itFullOds, nhsReferenceFiles } from '../../support/nhs-reference.js';
 
-const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/nhs-reference-data');
+const DATA = nhsReferenceFiles;
 const AS_OF = new Date('2026-05-01T00:00:00Z');
 const AS_OF_DAY = '2026-05-01';
 
@@ -50,7 +50,7 @@ const titleCase = (name: string): string =>
     .replace(/'S\b/g, "'s")
     .replace(/\bNhs\b/g, 'NHS');
 
-describe.skipIf(!existsSync(DATA))('organisation directory on real NHS ODS data', () => {
+describe('organisation directory on real NHS ODS data', () => {
   let files: OdsFiles;
   let plain: OrganisationDirectory;
   let directory: OrganisationDirectory;
@@ -78,7 +78,7 @@ describe.skipIf(!existsSync(DATA))('organisation directory on real NHS ODS data'
     openTrusts = directory.toJSON().records.filter((org) => org.kind === 'trust' && (org.closeDate === undefined || org.closeDate >= AS_OF_DAY));
   });
 
-  it('builds a directory of the ~16k current organisations quickly', () => {
+  itFullOds('builds a directory of the ~16k current organisations quickly', () => {
     expect(directory.size).toBeGreaterThan(16_000);
     expect(openTrusts).toHaveLength(203);
     // Well under a second on a quiet machine (CSV parsing included); generous for busy CI runners.

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildDirectoryFromOds, OdsImportError, odsRecordsFromFiles, parseOdsFile } from '../../../src/organisations/ods-import.js';
+import { describeFullOds, fullNhsReferenceData } from '../../support/nhs-reference.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SAMPLE = resolve(HERE, '../../../config/organisation-directory.sample');
-const REAL = resolve(HERE, '../../../../shared/nhs-reference-data');
+const REAL = fullNhsReferenceData;
 const sample = (file: string): string => readFileSync(resolve(SAMPLE, file), 'utf8');
 const real = (file: string): string => readFileSync(resolve(REAL, file), 'utf8');
 const AS_OF = new Date('2026-05-01T00:00:00Z');
@@ -177,7 +178,7 @@ describe('buildDirectoryFromOds', () => {
   });
 });
 
-describe.skipIf(!existsSync(REAL))('parseOdsFile on the published NHS files', () => {
+describeFullOds('parseOdsFile on the published NHS files', () => {
   it('reads every row of the real files', () => {
     const trusts = parseOdsFile('etr', real('etr.csv'));
     expect(trusts).toHaveLength(274);
