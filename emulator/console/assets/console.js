@@ -5,11 +5,12 @@
 'use strict';
 
 (function () {
-  // Teams renders card text with a small markdown subset: bold, italic, lists, links and line
-  // breaks (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format).
-  // Nothing else is honoured, backslash escapes included: Teams shows `\(` as typed, so the
-  // `escape` rule stays off and such text shows here as it would there.
-  const markdown = window.markdownit('zero', { html: false, linkify: false, breaks: true }).enable(['list', 'emphasis', 'link', 'newline', 'entity']);
+  // Teams renders TextBlock and Fact text with a small markdown subset: bold, italic, bulleted and
+  // numbered lists, links; a line break needs a blank line (\n\n). Nothing else is listed, so
+  // nothing else is honoured here, backslash escapes included: Teams shows `\(` as typed, and so
+  // does the console. https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format
+  // https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features
+  const markdown = window.markdownit('zero', { html: false, linkify: false, breaks: false }).enable(['list', 'emphasis', 'link', 'newline', 'entity']);
 
   const hostConfigPromise = fetch('/_console/assets/teams-host-config.json').then((response) => response.json());
 
