@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { adaptiveCardProblems } from '../../support/adaptive-card-parser.js';
+import { adaptiveCardProblems } from '../../../emulator/adaptive-cards.js';
 import { everyCard } from '../../support/card-fixtures.js';
 
 /**

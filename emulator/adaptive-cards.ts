@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 
 /**
- * The official Adaptive Cards library (`adaptivecards` on npm), loaded from its UMD bundle: its
+ * The official Adaptive Cards library (`adaptivecards` on npm), as the Teams webhook and the card
+ * tests use it to read cards the way a Teams client would. Loaded from its UMD bundle: its
  * ES module build imports files without extensions, which Node's ESM loader refuses. Only the
  * parts the checks use are typed here.
  */
