@@ -102,13 +102,14 @@ const roleName = (roles: readonly string[]): string => roles.map((role) => roleN
 
 function accessOf(context: EmulatorContext, drive: Drive, item: DriveItem): Access[] {
   const { permissions, inheritedFrom } = context.sharepoint.effectivePermissions(drive, item);
-  if (inheritedFrom) return [{ kind: 'inherited', from: inheritedFrom === drive.root ? drive.name : inheritedFrom.name }];
-  const access: Access[] = permissions.map((permission: Permission) =>
-    permission.principal.kind === 'group'
-      ? { kind: 'group', who: permission.principal.group.displayName, role: roleName(permission.roles) }
-      : { kind: 'user', who: permission.principal.email, role: roleName(permission.roles) },
-  );
-  // An invitation whose person holds no permission on the item yet has not been redeemed.
+  const access: Access[] = inheritedFrom
+    ? [{ kind: 'inherited', from: inheritedFrom === drive.root ? drive.name : inheritedFrom.name }]
+    : permissions.map((permission: Permission) =>
+        permission.principal.kind === 'group'
+          ? { kind: 'group', who: permission.principal.group.displayName, role: roleName(permission.roles) }
+          : { kind: 'user', who: permission.principal.email, role: roleName(permission.roles) },
+      );
+  // An invitation to this item whose person holds no permission on it has not been redeemed yet.
   const holders = new Set(permissions.flatMap((permission) => (permission.principal.kind === 'user' ? [permission.principal.email.toLowerCase()] : [])));
   for (const invitation of context.sharepoint.sharingInvitations) {
     if (invitation.itemId === item.id && !holders.has(invitation.email.toLowerCase())) {

@@ -263,6 +263,8 @@ describe.runIf(runBrowserTests)('every Teams card weqs can post, and hostile nam
       // SharePoint refuses < > " in names, so a name can only try entities and quotes.
       const folder = sharepoint.addItem(drive, drive.root, { name: `x' onmouseover='alert(1)' &lt;img src=x onerror=alert(1)&gt;`, folder: true, actor });
       sharepoint.addItem(drive, folder, { name: `&lt;script&gt;alert(1)&lt;%2Fscript&gt; (1).pdf`, folder: false, content: Buffer.from('%PDF-1.4'), actor });
+      // An invitation not yet redeemed: the person holds no permission on the folder yet.
+      sharepoint.sharingInvitations.push({ itemId: folder.id, email: 'pending.person@nhs.example', roles: ['write'], sentAt: new Date().toISOString() });
       await post({ type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text: `${script}${image} [click](javascript:alert(1))`, wrap: true }] });
 
       await openConsole(page, env.emulator.url);
@@ -275,6 +277,8 @@ describe.runIf(runBrowserTests)('every Teams card weqs can post, and hostile nam
       await expect(page.locator('.headers td', { hasText: image }).count()).resolves.toBeGreaterThan(0);
       await expect(page.locator('.tree .name', { hasText: `x' onmouseover='alert(1)' &lt;img src=x onerror=alert(1)&gt;` }).count()).resolves.toBe(1);
       await expect(page.locator('.tree .name', { hasText: '&lt;script&gt;alert(1)&lt;%2Fscript&gt; (1).pdf' }).count()).resolves.toBe(1);
+      const hostileFolder = page.locator('.folder-node', { hasText: `x' onmouseover=` }).last().locator(':scope > details > summary');
+      await expect(hostileFolder.locator('.access').allInnerTexts()).resolves.toEqual(['inherited from Application evidence', 'pending.person@nhs.example: edit (pending invitation)']);
       await expect(page.locator('.teams-card .card-host', { hasText: '<script>window.__hostile' }).count()).resolves.toBe(1);
 
       const inPage = await page.evaluate(() => {
