@@ -245,6 +245,21 @@ describe.runIf(runBrowserTests)('every Teams card weqs can post, and hostile nam
     });
   }, 60_000);
 
+  it('shows the emulator clock and the active fault rules, read-only', async () => {
+    await withScreenshotOnFailure(page, 'console-clock-faults', async () => {
+      await env.control.call('POST', '/_emulator/clock', { set: '2027-01-18T22:30:00.000Z' });
+      await env.control.addFaults({ method: 'POST', path: '/v1.0/users/*/sendMail', status: 429, retryAfterSeconds: 7, times: 2 });
+      await openConsole(page, env.emulator.url);
+      await expect(page.locator('#clock').getAttribute('datetime')).resolves.toMatch(/^2027-01-18T22:3/);
+      const row = await page.locator('#faults tbody tr td').allInnerTexts();
+      expect(row).toEqual(['POST', '/v1.0/users/*/sendMail', '429, Retry-After 7s', '2', '0']);
+      // Nothing on the page changes the clock or the rules: the only form is the test email's.
+      await expect(page.locator('form').count()).resolves.toBe(1);
+      await env.control.clearFaults();
+      await env.control.call('POST', '/_emulator/clock', { set: new Date().toISOString() });
+    });
+  }, 60_000);
+
   it('shows hostile subjects, names, file names and card text as text: no script from them ever runs', async () => {
     await withScreenshotOnFailure(page, 'console-hostile', async () => {
       const script = '<script>window.__hostile = "script"</script>';
