@@ -58,6 +58,7 @@ const inbox = settings.WEQS_INBOX_ADDRESS ?? '';
 console.log(`
 weqs is running against the embedded Microsoft 365 tenant.
 
+  Tenant console     ${emulator.url}/  (what staff see in Outlook, SharePoint and Teams; send test emails)
   Functions host     ${host.url}/api  (notifications: ${settings.WEQS_NOTIFICATION_URL})
   Microsoft 365      ${emulator.url}  (Graph ${emulator.url}/v1.0, state ${emulator.url}/_emulator/state)
   Azure Storage      Azurite on 127.0.0.1 (blob ${storage.ports.blob}, queue ${storage.ports.queue}, table ${storage.ports.table})
@@ -74,7 +75,10 @@ Send a request email from another terminal:
 Press Ctrl+C to stop.
 `);
 
-if (!values['no-demo']) await runDemo(new EmulatorClient(emulator.url, certificates.caCertPath), storage.connectionString, (line) => console.log(line));
+if (!values['no-demo']) {
+  await runDemo(new EmulatorClient(emulator.url, certificates.caCertPath), storage.connectionString, (line) => console.log(line));
+  console.log(`See the emails, the folder and the cards side by side in the tenant console: ${emulator.url}/\n`);
+}
 
 let stopping = false;
 const stop = async (): Promise<void> => {

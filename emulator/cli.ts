@@ -14,6 +14,7 @@ const certificates = await ensureDevCertificates();
 const tenant = await loadDevTenant();
 const emulator = await startEmulator({ tenant, certificates, port });
 console.log(`Microsoft 365 emulator listening on ${emulator.url}`);
+console.log(`  Console:      ${emulator.url}/`);
 console.log(`  Graph:        ${emulator.url}/v1.0`);
 console.log(`  Entra token:  ${emulator.url}/${tenant.tenantId}/oauth2/v2.0/token`);
 console.log(`  Teams hook:   ${emulator.webhookUrl('staff-channel')}`);

@@ -5,6 +5,7 @@ import { createTokenService } from './auth.js';
 import { executeBatch } from './batch.js';
 import type { EmulatorContext, EmulatorTuning } from './context.js';
 import { requestIdentity } from './context.js';
+import { consoleRoutes } from './console/console-routes.js';
 import { controlRoutes } from './control.js';
 import type { ControlState, RequestLogEntry } from './control.js';
 import { FaultInjector } from './faults.js';
@@ -118,7 +119,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   control.reset = seed;
 
   const graphRoutes: Route[] = [...mailRoutes(context), ...subscriptionRoutes(context), ...driveRoutes(context), ...listRoutes(context)];
-  const unauthenticatedRoutes = [...driveCapabilityRoutes(context), ...controlRoutes(context, control)];
+  const unauthenticatedRoutes = [...driveCapabilityRoutes(context), ...controlRoutes(context, control), ...consoleRoutes(context, control)];
   const inFlight = new Map<string, number>();
 
   /** Outlook allows 4 concurrent requests per app and mailbox; the fifth gets 429 ApplicationThrottled. */

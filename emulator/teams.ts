@@ -1,3 +1,4 @@
+import { adaptiveCardProblems } from './adaptive-cards.js';
 import type { EmulatorRequest, EmulatorResponse } from './http.js';
 import type { TenantSeed } from './tenant.js';
 
@@ -12,34 +13,29 @@ export interface TeamsPost {
 
 /** Teams accepts messages up to about 28 KB (facts file §9.3). */
 const maxPayloadBytes = 28 * 1024;
-const supportedElements = new Set([
-  'TextBlock', 'RichTextBlock', 'TextRun', 'FactSet', 'ColumnSet', 'Column', 'Container', 'Image', 'ImageSet', 'ActionSet', 'Table', 'TableRow', 'TableCell', 'Input.Text', 'Input.Date', 'Input.Toggle', 'Input.ChoiceSet',
-]);
-const supportedActions = new Set(['Action.OpenUrl', 'Action.ShowCard', 'Action.ToggleVisibility', 'Action.Submit', 'Action.Execute']);
 
 function logicAppsError(status: number, code: string, message: string): EmulatorResponse {
   return { status, body: { error: { code, message } } };
 }
 
-/** Checks a card as Teams renders it: schema ≤ 1.5, known elements, absolute http(s) links. */
+/**
+ * Checks a card as Teams renders it: schema 1.5 or lower, then whatever the official Adaptive
+ * Cards parser reports for the declared version (unknown or misplaced elements and actions,
+ * invalid values, missing properties), then absolute http(s) links, which the parser leaves alone.
+ */
 function cardProblem(card: unknown): string | undefined {
   if (typeof card !== 'object' || card === null) return 'The attachment content is not an Adaptive Card.';
-  const { type, version, body, actions } = card as Record<string, unknown>;
+  const { type, version, actions, body } = card as Record<string, unknown>;
   if (type !== 'AdaptiveCard') return "The attachment content must have type 'AdaptiveCard'.";
   if (typeof version !== 'string' || !/^1\.[0-5]$/.test(version)) return `Adaptive Card version '${String(version)}' is not supported by Teams (1.5 or lower).`;
+  const parsed = adaptiveCardProblems(card)[0];
+  if (parsed) return parsed;
   const problems: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(visit);
     if (typeof node !== 'object' || node === null) return;
     const element = node as Record<string, unknown>;
-    if (typeof element.type === 'string') {
-      if (element.type.startsWith('Action.')) {
-        if (!supportedActions.has(element.type)) problems.push(`Unknown action type '${element.type}'.`);
-        if (element.type === 'Action.OpenUrl' && (typeof element.url !== 'string' || !/^https?:\/\//i.test(element.url))) problems.push('Action.OpenUrl needs an absolute http(s) url.');
-      } else if (!supportedElements.has(element.type)) {
-        problems.push(`Unknown element type '${element.type}'.`);
-      }
-    }
+    if (element.type === 'Action.OpenUrl' && (typeof element.url !== 'string' || !/^https?:\/\//i.test(element.url))) problems.push('Action.OpenUrl needs an absolute http(s) url.');
     for (const value of Object.values(element)) if (typeof value === 'object') visit(value);
   };
   visit(body ?? []);

@@ -123,7 +123,7 @@ describe('Teams Workflows webhook', () => {
 
   it.each([
     ['Adaptive Card version 1.6', card({ version: '1.6' }), /version '1\.6'/],
-    ['an unknown element', card({ body: [{ type: 'FancyWidget', text: 'x' }] }), /Unknown element type 'FancyWidget'/],
+    ['an unknown element', card({ body: [{ type: 'FancyWidget', text: 'x' }] }), /Unknown element type "FancyWidget"/],
     ['an Action.OpenUrl without an absolute URL', card({ actions: [{ type: 'Action.OpenUrl', title: 'Open', url: '/relative' }] }), /absolute/],
     ['a non-card attachment', { type: 'NotACard' }, /AdaptiveCard/],
   ])('accepts %s with 202 but the flow run fails (visible only in the run history)', async (_label, content, reason) => {
