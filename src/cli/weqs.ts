@@ -6,7 +6,9 @@ import { ensureReviewCalendarList } from '../graph/review-calendar-list.js';
 import { isReviewJob, reviewJobs, runReviewJob } from '../workflows/review/review-jobs.js';
 import { buildDirectoryFromOds } from '../organisations/ods-import.js';
 import type { OdsFiles } from '../organisations/ods-import.js';
+import { loadConfig } from '../config.js';
 import { getRuntime } from '../runtime.js';
+import { reportCommandFailure } from './service-errors.js';
 import { queueNames } from '../storage/queues.js';
 
 /**
@@ -128,5 +130,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => reportCommandFailure(error, () => loadConfig()));
 }
