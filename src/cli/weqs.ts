@@ -8,6 +8,7 @@ import { buildDirectoryFromOds } from '../organisations/ods-import.js';
 import type { OdsFiles } from '../organisations/ods-import.js';
 import { loadConfig } from '../config.js';
 import { getRuntime } from '../runtime.js';
+import { doctorCommand } from './doctor-command.js';
 import { reportCommandFailure } from './service-errors.js';
 import { queueNames } from '../storage/queues.js';
 
@@ -26,6 +27,8 @@ const usage = `Usage: npm run weqs -- <command> [options]
       --etr FILE --epraccur FILE --egdpprac FILE --icb FILE --succ FILE
   replay-failed                 queue every email whose processing failed again
   outcomes                      list every inbound email and what weqs did with it
+  doctor [--other-mailbox ADDRESS] [--post-test-card]
+                                read-only checks of this deployment, each pass / warn / fail with the fix
 `;
 
 async function readIfGiven(path: string | undefined): Promise<string | undefined> {
@@ -43,6 +46,7 @@ export function parseAsOf(value: string | undefined): Date {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, subcommand] = argv;
+  if (command === 'doctor') return doctorCommand(argv.slice(1));
   const runtime = getRuntime();
   switch (command) {
     case 'help':
