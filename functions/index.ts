@@ -6,8 +6,10 @@ import { functionDefinitions } from './definitions.js';
 import type { FunctionDefinition } from './definitions.js';
 
 /** Every line a handler logs goes through its invocation's context.log channel (see src/logging.ts). */
-export function logThroughInvocation<T, R>(handler: (trigger: T, context: InvocationContext) => R | Promise<R>): (trigger: T, context: InvocationContext) => Promise<R> {
-  return (trigger, context) => withInvocationLog(context, async () => handler(trigger, context));
+export function logThroughInvocation<T, R>(handler: (trigger: T, context: InvocationContext) => R | Promise<R>): ((trigger: T, context: InvocationContext) => Promise<R>) & { inner: unknown } {
+  const routed = (trigger: T, context: InvocationContext): Promise<R> => withInvocationLog(context, async () => handler(trigger, context));
+  // The table's own handler, for checks that the registration is exactly the function table.
+  return Object.assign(routed, { inner: handler });
 }
 
 /** Registers one table entry with the Azure Functions v4 programming model. */
