@@ -11,6 +11,7 @@ import { startEmulator } from '../emulator/server.js';
 import { loadDevTenant } from '../emulator/tenant.js';
 import { devDirectory, ensureDevCertificates, trustBundle } from '../emulator/tls.js';
 import { bundleLocalHost } from '../scripts/bundle.js';
+import { coldStartScenario } from './cold-start.js';
 import { InboundLedger } from '../src/storage/inbound-ledger.js';
 import { Tables } from '../src/storage/tables.js';
 
@@ -20,6 +21,7 @@ import { Tables } from '../src/storage/tables.js';
  *   latency  a burst of distinct requests mixed with duplicates and unrelated mail, send cap lifted
  *   cap      the send cap as the bottleneck (Exchange's 30 a minute, weqs's 25)
  *   large    a 1,000-email burst, for throughput and the host's peak memory
+ *   cold-start  the deployment bundle's module load against a bare @azure/functions import
  */
 const { values } = parseArgs({
   options: {
@@ -270,3 +272,4 @@ console.log(`weqs benchmark — node ${process.version}, ${new Date().toISOStrin
 if (scenario === 'all' || scenario === 'latency') await latencyScenario();
 if (scenario === 'all' || scenario === 'cap') await capScenario();
 if (scenario === 'all' || scenario === 'large') await largeScenario();
+if (scenario === 'all' || scenario === 'cold-start') await coldStartScenario();

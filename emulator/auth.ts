@@ -20,6 +20,7 @@ export interface TokenService {
   handle(request: EmulatorRequest): Promise<EmulatorResponse | undefined>;
   verifyBearer(request: EmulatorRequest): Promise<TokenClaims>;
   application(clientId: string): AppRegistration | undefined;
+  applications(): AppRegistration[];
 }
 
 interface RegisteredCertificate {
@@ -234,6 +235,10 @@ export async function createTokenService(
 
     application(clientId) {
       return apps.get(clientId.toLowerCase());
+    },
+
+    applications() {
+      return [...apps.values()];
     },
   };
 }

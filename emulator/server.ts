@@ -17,6 +17,7 @@ import type { Mailbox } from './mailbox.js';
 import { driveCapabilityRoutes, driveRoutes } from './routes/drive.js';
 import { listRoutes } from './routes/lists.js';
 import { mailRoutes } from './routes/mail.js';
+import { sitePermissionRoutes } from './routes/site-permissions.js';
 import { SharePoint } from './sharepoint.js';
 import { SubscriptionService, subscriptionRoutes } from './subscriptions.js';
 import { handleWorkflowWebhook } from './teams.js';
@@ -118,7 +119,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   seed();
   control.reset = seed;
 
-  const graphRoutes: Route[] = [...mailRoutes(context), ...subscriptionRoutes(context), ...driveRoutes(context), ...listRoutes(context)];
+  const graphRoutes: Route[] = [...mailRoutes(context), ...subscriptionRoutes(context), ...driveRoutes(context), ...listRoutes(context), ...sitePermissionRoutes(context)];
   const unauthenticatedRoutes = [...driveCapabilityRoutes(context), ...controlRoutes(context, control), ...consoleRoutes(context, control)];
   const inFlight = new Map<string, number>();
 

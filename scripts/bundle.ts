@@ -1,3 +1,5 @@
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { BuildOptions } from 'esbuild';
 
@@ -17,9 +19,24 @@ const shared: BuildOptions = {
  * The deployable bundle: one ESM file with every dependency, loaded by the Functions worker
  * through package.json `main`. `@azure/functions-core` is provided by the worker at run time.
  */
-export async function bundleFunctions(outdir = 'dist/functions'): Promise<void> {
+export async function bundleFunctions(outdir: string): Promise<void> {
   // Split so that code used by one rare path (pdf-lib for certificates) loads only when needed.
-  await build({ ...shared, entryPoints: { index: 'functions/index.ts' }, outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+  // No source maps: the package holds what runs, nothing else.
+  await build({ ...shared, sourcemap: false, minifyWhitespace: true, minifySyntax: true, entryPoints: { index: 'functions/index.ts' }, outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+}
+
+/**
+ * What azd deploys (azure.yaml `dist`): the bundle, host.json and a package.json whose `main` is
+ * the bundle, with no dependencies to install (everything is bundled). Nothing else.
+ */
+export async function buildDeploymentPackage(outdir = 'dist/deploy'): Promise<void> {
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  await bundleFunctions(join(outdir, 'functions'));
+  await copyFile('host.json', join(outdir, 'host.json'));
+  const project = JSON.parse(await readFile('package.json', 'utf8')) as { name: string; version: string; description: string; engines: Record<string, string> };
+  const deployed = { name: project.name, version: project.version, description: project.description, private: true, type: 'module', main: 'functions/index.js', engines: project.engines };
+  await writeFile(join(outdir, 'package.json'), `${JSON.stringify(deployed, null, 2)}\n`);
 }
 
 /** The local host with the function table, bundled like the deployment, for measuring it as Azure would run it. */
@@ -28,4 +45,4 @@ export async function bundleLocalHost(outdir: string): Promise<string> {
   return `${outdir}/functions-host.mjs`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await bundleFunctions();
+if (import.meta.url === `file://${process.argv[1]}`) await buildDeploymentPackage();

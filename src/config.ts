@@ -16,11 +16,13 @@ const dayList = z
 export const settingsSchema = z
   .object({
     WEQS_TENANT_ID: z.uuid({ error: 'must be the directory (tenant) id, a GUID' }),
-    WEQS_CLIENT_ID: z.uuid({ error: 'must be the app registration (client) id, a GUID' }),
+    /** The app registration's client id; only the client-certificate credential uses it. */
+    WEQS_CLIENT_ID: z.uuid({ error: 'must be the app registration (client) id, a GUID' }).optional(),
     /** managed-identity in Azure; client-certificate where no managed identity exists (and locally). */
     WEQS_GRAPH_CREDENTIAL: z.enum(['managed-identity', 'client-certificate']),
     WEQS_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
-    WEQS_MANAGED_IDENTITY_CLIENT_ID: z.uuid().optional(),
+    /** The user-assigned managed identity's client id; without it only a system-assigned identity can be used. */
+    WEQS_MANAGED_IDENTITY_CLIENT_ID: z.uuid({ error: "must be the user-assigned managed identity's client id, a GUID" }).optional(),
     WEQS_AUTHORITY_HOST: httpsUrl.default('https://login.microsoftonline.com'),
     /** Instance discovery asks Microsoft's well-known host about the authority; off for private authorities. */
     WEQS_AUTHORITY_INSTANCE_DISCOVERY: booleanSetting.default(true),
@@ -56,8 +58,19 @@ export const settingsSchema = z
     WEQS_REVIEWS_PAUSED_MESSAGE: z.string().min(10).max(1000).optional(),
     WEQS_REFERENCE_PREFIX: z.string().regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters').default('WEQS'),
     WEQS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /**
+     * Storage, as the Functions host reads it: a connection string (locally, Azurite), or the
+     * identity-based settings `AzureWebJobsStorage__*`. weqs uses queues, tables and blobs, so with an
+     * identity it needs the account name or all three service URIs.
+     * https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity
+     */
     AzureWebJobsStorage: z.string().min(1).optional(),
-    AzureWebJobsStorage__accountName: z.string().min(3).optional(),
+    AzureWebJobsStorage__accountName: z.string().regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name (3-24 lower-case letters and digits)').optional(),
+    AzureWebJobsStorage__queueServiceUri: httpsUrl.optional(),
+    AzureWebJobsStorage__tableServiceUri: httpsUrl.optional(),
+    AzureWebJobsStorage__blobServiceUri: httpsUrl.optional(),
+    AzureWebJobsStorage__credential: z.enum(['managedidentity'], { error: 'must be managedidentity (the only value weqs and the Functions host share)' }).optional(),
+    AzureWebJobsStorage__clientId: z.uuid({ error: "must be the user-assigned managed identity's client id, a GUID" }).optional(),
   })
   .superRefine((settings, context) => {
     if (settings.WEQS_GRAPH_CREDENTIAL === 'client-certificate' && !settings.WEQS_CLIENT_CERTIFICATE_PATH) {
@@ -66,19 +79,56 @@ export const settingsSchema = z
     if (settings.WEQS_SEND_RATE_PER_MINUTE >= settings.WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE) {
       context.addIssue({ code: 'custom', path: ['WEQS_SEND_RATE_PER_MINUTE'], message: `must be below the mailbox's sending limit (WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE, ${settings.WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE} a minute)` });
     }
-    if (!settings.AzureWebJobsStorage && !settings.AzureWebJobsStorage__accountName) {
-      context.addIssue({ code: 'custom', path: ['AzureWebJobsStorage'], message: 'is required (a connection string, or AzureWebJobsStorage__accountName for a managed identity)' });
+    if (settings.WEQS_GRAPH_CREDENTIAL === 'client-certificate' && !settings.WEQS_CLIENT_ID) {
+      context.addIssue({ code: 'custom', path: ['WEQS_CLIENT_ID'], message: 'is required when WEQS_GRAPH_CREDENTIAL is client-certificate' });
     }
+    for (const problem of storageProblems(settings)) context.addIssue({ code: 'custom', ...problem });
   });
+
+const serviceUriSettings = ['AzureWebJobsStorage__queueServiceUri', 'AzureWebJobsStorage__tableServiceUri', 'AzureWebJobsStorage__blobServiceUri'] as const;
+
+type StorageSettingName = 'AzureWebJobsStorage' | 'AzureWebJobsStorage__accountName' | (typeof serviceUriSettings)[number] | 'AzureWebJobsStorage__credential' | 'AzureWebJobsStorage__clientId' | 'WEQS_MANAGED_IDENTITY_CLIENT_ID';
+type StorageSettings = Partial<Record<StorageSettingName, string>> & { WEQS_GRAPH_CREDENTIAL: string };
+
+/**
+ * One way to reach storage, and the same identity as Graph: weqs builds one credential for both,
+ * so an `AzureWebJobsStorage__clientId` naming another identity would leave the host's triggers and
+ * weqs's own storage calls running as different principals.
+ */
+function storageProblems(settings: StorageSettings): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const identityBased = Boolean(settings.AzureWebJobsStorage__accountName) || serviceUriSettings.some((name) => settings[name]);
+  if (settings.AzureWebJobsStorage && identityBased) {
+    problems.push({ path: ['AzureWebJobsStorage'], message: 'and AzureWebJobsStorage__* are both set: use a connection string or an identity, not both' });
+  } else if (!settings.AzureWebJobsStorage && !identityBased) {
+    problems.push({ path: ['AzureWebJobsStorage'], message: 'is required (a connection string, or AzureWebJobsStorage__accountName for a managed identity)' });
+  }
+  if (identityBased && !settings.AzureWebJobsStorage__accountName) {
+    for (const name of serviceUriSettings.filter((uri) => !settings[uri])) {
+      problems.push({ path: [name], message: 'is required when the service URIs are used instead of AzureWebJobsStorage__accountName (weqs uses queues, tables and blobs)' });
+    }
+  }
+  const storageClient = settings.AzureWebJobsStorage__clientId;
+  if (storageClient && settings.WEQS_GRAPH_CREDENTIAL === 'managed-identity' && storageClient !== settings.WEQS_MANAGED_IDENTITY_CLIENT_ID) {
+    problems.push({ path: ['AzureWebJobsStorage__clientId'], message: 'must be the same identity as WEQS_MANAGED_IDENTITY_CLIENT_ID: storage and Graph use one managed identity' });
+  }
+  if (storageClient && settings.AzureWebJobsStorage__credential !== 'managedidentity') {
+    problems.push({ path: ['AzureWebJobsStorage__credential'], message: 'must be managedidentity when AzureWebJobsStorage__clientId is set (the Functions host reads the client id only then)' });
+  }
+  // A user-assigned identity: the host must be told which one, or its triggers use no identity at all.
+  if (identityBased && settings.WEQS_GRAPH_CREDENTIAL === 'managed-identity' && settings.WEQS_MANAGED_IDENTITY_CLIENT_ID && !storageClient) {
+    problems.push({ path: ['AzureWebJobsStorage__clientId'], message: 'is required with a user-assigned identity: set it to WEQS_MANAGED_IDENTITY_CLIENT_ID (and AzureWebJobsStorage__credential to managedidentity) so the Functions host uses the same identity' });
+  }
+  return problems;
+}
 
 export type Settings = z.infer<typeof settingsSchema>;
 
 export interface Config {
   tenantId: string;
-  clientId: string;
   credential:
     | { kind: 'managed-identity'; clientId?: string }
-    | { kind: 'client-certificate'; certificatePath: string; authorityHost: string; instanceDiscovery: boolean };
+    | { kind: 'client-certificate'; clientId: string; certificatePath: string; authorityHost: string; instanceDiscovery: boolean };
   graph: { baseUrl: string; timeoutMs: number; mailboxConcurrency: number };
   inboxAddress: string;
   site: { hostname: string; path: string; evidenceLibrary: string; applicationsList: string; calendarList: string };
@@ -92,8 +142,11 @@ export interface Config {
   reviewsPausedMessage?: string;
   referencePrefix: string;
   logLevel: Settings['WEQS_LOG_LEVEL'];
-  storage: { connectionString: string } | { accountName: string };
+  storage: StorageTarget;
 }
+
+/** A connection string (Azurite, or keys where an operator insists), or service URIs reached with the weqs credential. */
+export type StorageTarget = { connectionString: string } | { serviceUris: { queue: string; table: string; blob: string } };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -117,12 +170,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
   const s = result.data;
   return {
     tenantId: s.WEQS_TENANT_ID,
-    clientId: s.WEQS_CLIENT_ID,
     credential:
       s.WEQS_GRAPH_CREDENTIAL === 'managed-identity'
         ? { kind: 'managed-identity', ...(s.WEQS_MANAGED_IDENTITY_CLIENT_ID ? { clientId: s.WEQS_MANAGED_IDENTITY_CLIENT_ID } : {}) }
         : {
             kind: 'client-certificate',
+            clientId: s.WEQS_CLIENT_ID as string,
             certificatePath: s.WEQS_CLIENT_CERTIFICATE_PATH as string,
             authorityHost: s.WEQS_AUTHORITY_HOST,
             instanceDiscovery: s.WEQS_AUTHORITY_INSTANCE_DISCOVERY,
@@ -144,6 +197,20 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),
     referencePrefix: s.WEQS_REFERENCE_PREFIX,
     logLevel: s.WEQS_LOG_LEVEL,
-    storage: s.AzureWebJobsStorage ? { connectionString: s.AzureWebJobsStorage } : { accountName: s.AzureWebJobsStorage__accountName as string },
+    storage: storageTarget(s),
+  };
+}
+
+function storageTarget(s: Settings): StorageTarget {
+  if (s.AzureWebJobsStorage) return { connectionString: s.AzureWebJobsStorage };
+  const account = s.AzureWebJobsStorage__accountName;
+  // The account name wins, as in the Functions host, which uses the service URIs only without it.
+  const uri = (service: 'queue' | 'table' | 'blob', explicit: string | undefined): string => (account ? `https://${account}.${service}.core.windows.net` : (explicit as string));
+  return {
+    serviceUris: {
+      queue: uri('queue', s.AzureWebJobsStorage__queueServiceUri),
+      table: uri('table', s.AzureWebJobsStorage__tableServiceUri),
+      blob: uri('blob', s.AzureWebJobsStorage__blobServiceUri),
+    },
   };
 }

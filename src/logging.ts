@@ -5,6 +5,46 @@ import type { Logger } from 'pino';
 
 export type { Logger };
 
+/** The Functions invocation's logging methods (`InvocationContext` of @azure/functions has them all). */
+export interface InvocationLog {
+  trace(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+const invocationLog = new AsyncLocalStorage<InvocationLog>();
+
+/**
+ * In Azure, lines go through the invocation's `context.log` channel, so the host sends them to
+ * Application Insights with the invocation's operation id (stdout capture has known gaps); each
+ * line is pino's JSON, already redacted, with weqs's correlation id. Outside an invocation (the
+ * CLI, the local host, start-up) lines go to stdout as before.
+ * https://learn.microsoft.com/azure/azure-functions/functions-reference-node#logging
+ */
+const destination = {
+  write(line: string): void {
+    const sink = invocationLog.getStore();
+    if (!sink) {
+      process.stdout.write(line);
+      return;
+    }
+    const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 30);
+    const text = line.trimEnd();
+    if (level >= 50) sink.error(text);
+    else if (level >= 40) sink.warn(text);
+    else if (level >= 30) sink.info(text);
+    else if (level >= 20) sink.debug(text);
+    else sink.trace(text);
+  },
+};
+
+/** Runs one Functions invocation with its log lines routed to the invocation's log channel. */
+export function withInvocationLog<T>(log: InvocationLog, work: () => Promise<T>): Promise<T> {
+  return invocationLog.run(log, work);
+}
+
 /**
  * Structured logs. Each email and each job runs inside `withCorrelation`, so every line it
  * causes (Graph calls included) carries one correlation id. Email bodies are never logged;
@@ -17,7 +57,7 @@ export const rootLogger: Logger = pino({
   timestamp: pino.stdTimeFunctions.isoTime,
   // Readable lines for people running `npm start`; JSON everywhere else.
   ...(process.env.WEQS_LOG_FORMAT === 'pretty' ? { transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
-});
+}, process.env.WEQS_LOG_FORMAT === 'pretty' ? undefined : destination);
 
 const context = new AsyncLocalStorage<Logger>();
 

@@ -10,7 +10,7 @@ import { ApplicationsList } from './graph/applications-list.js';
 import { EvidenceFolder } from './graph/evidence-folder.js';
 import { EvidenceLibrary } from './graph/evidence-library.js';
 import { ReviewCalendarList } from './graph/review-calendar-list.js';
-import { graphClientFromConfig } from './graph/graph-client.js';
+import { createCredential, graphClientFromConfig } from './graph/graph-client.js';
 import { GraphMailbox } from './graph/mailbox.js';
 import { lazySiteContext } from './graph/site-context.js';
 import type { SiteContext } from './graph/site-context.js';
@@ -55,13 +55,16 @@ let runtime: Runtime | undefined;
 
 export function createRuntime(config: Config): Runtime {
   rootLogger.level = config.logLevel;
-  const graph = graphClientFromConfig(config);
-  const tables = new Tables(config.storage);
+  // One identity for Graph and storage: a user-assigned managed identity needs its client id, which
+  // DefaultAzureCredential would not know; the same credential also caches one token per resource.
+  const credential = createCredential(config);
+  const graph = graphClientFromConfig(config, credential);
+  const tables = new Tables(config.storage, credential);
   const site = lazySiteContext(graph, config.site);
   const mailbox = new GraphMailbox(graph, config.inboxAddress);
   const ledger = new InboundLedger(tables, config.processingLeaseMs);
   const sentMail = new SentMailLedger(tables);
-  const directory = new OrganisationDirectoryStore(blobServiceClient(config.storage));
+  const directory = new OrganisationDirectoryStore(blobServiceClient(config.storage, credential));
   const catalogue = parseCriteriaCatalogue(catalogueJson);
   const calendarList = new ReviewCalendarList(graph, async () => (await site()).siteId, config.site.calendarList);
   const calendarSource = new CalendarSource(() => calendarList.rows(), config.calendarCacheMs);
@@ -71,7 +74,7 @@ export function createRuntime(config: Config): Runtime {
   const staff = new TeamsWorkflowNotifier(config.teamsWebhookUrl);
   const outgoing = new OutgoingMail(mailbox, sentMail, new SendRateLimiter(tables, config.inboxAddress, config.sendRatePerMinute));
   const listUrl = async (): Promise<string> => (await site()).listUrl;
-  const queues = new Queues(queueServiceClient(config.storage));
+  const queues = new Queues(queueServiceClient(config.storage, credential));
   const serviceState = new ServiceState(tables);
   return {
     config,

@@ -6,7 +6,11 @@ import { ensureReviewCalendarList } from '../graph/review-calendar-list.js';
 import { isReviewJob, reviewJobs, runReviewJob } from '../workflows/review/review-jobs.js';
 import { buildDirectoryFromOds } from '../organisations/ods-import.js';
 import type { OdsFiles } from '../organisations/ods-import.js';
+import { loadConfig } from '../config.js';
 import { getRuntime } from '../runtime.js';
+import { doctorCommand } from './doctor-command.js';
+import { grantSiteCommand } from './grant-site.js';
+import { reportCommandFailure } from './service-errors.js';
 import { queueNames } from '../storage/queues.js';
 
 /**
@@ -24,6 +28,11 @@ const usage = `Usage: npm run weqs -- <command> [options]
       --etr FILE --epraccur FILE --egdpprac FILE --icb FILE --succ FILE
   replay-failed                 queue every email whose processing failed again
   outcomes                      list every inbound email and what weqs did with it
+  grant-site [--identity-client-id ID] [--admin-client-id ID [--admin-certificate PEM]]
+                                as an administrator (Sites.FullControl.All; Azure CLI login by default):
+                                give the identity fullcontrol on the Work Experience site
+  doctor [--other-mailbox ADDRESS] [--post-test-card]
+                                read-only checks of this deployment, each pass / warn / fail with the fix
 `;
 
 async function readIfGiven(path: string | undefined): Promise<string | undefined> {
@@ -41,6 +50,8 @@ export function parseAsOf(value: string | undefined): Date {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, subcommand] = argv;
+  if (command === 'doctor') return doctorCommand(argv.slice(1));
+  if (command === 'grant-site') return grantSiteCommand(argv.slice(1));
   const runtime = getRuntime();
   switch (command) {
     case 'help':
@@ -128,5 +139,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => reportCommandFailure(error, () => loadConfig()));
 }

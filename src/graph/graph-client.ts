@@ -19,6 +19,7 @@ import { Semaphore } from './semaphore.js';
 export const graphScope = 'https://graph.microsoft.com/.default';
 
 /**
+ * The one credential weqs uses, for Graph and storage alike (built once in the composition root).
  * Managed identity in Azure; a client certificate elsewhere. The authority host is a setting, so
  * locally the same credential class talks to the emulator's token endpoint.
  * https://learn.microsoft.com/javascript/api/@azure/identity
@@ -30,7 +31,7 @@ export function createCredential(config: Config): TokenCredential {
   }
   return new ClientCertificateCredential(
     config.tenantId,
-    config.clientId,
+    credential.clientId,
     { certificatePath: credential.certificatePath },
     { authorityHost: credential.authorityHost, disableInstanceDiscovery: !credential.instanceDiscovery },
   );

@@ -1,8 +1,9 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import { BlobServiceClient } from '@azure/storage-blob';
-import type { Config } from '../config.js';
+import type { StorageTarget } from '../config.js';
+import { requireCredential } from './tables.js';
 
-export function blobServiceClient(storage: Config['storage']): BlobServiceClient {
+export function blobServiceClient(storage: StorageTarget, credential?: TokenCredential): BlobServiceClient {
   if ('connectionString' in storage) return BlobServiceClient.fromConnectionString(storage.connectionString);
-  return new BlobServiceClient(`https://${storage.accountName}.blob.core.windows.net`, new DefaultAzureCredential());
+  return new BlobServiceClient(storage.serviceUris.blob, requireCredential(credential));
 }

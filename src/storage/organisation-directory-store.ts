@@ -26,6 +26,19 @@ export class OrganisationDirectoryStore {
     this.cached = { directory, loadedAt: Date.now() };
   }
 
+  /** Deletes the stored directory (a test's fresh start). */
+  async remove(): Promise<void> {
+    await this.blobs.getContainerClient(container).getBlockBlobClient(blob).deleteIfExists();
+    this.cached = undefined;
+  }
+
+  /** When the stored directory was last imported; undefined when none has been. */
+  async importedAt(): Promise<Date | undefined> {
+    const client = this.blobs.getContainerClient(container).getBlockBlobClient(blob);
+    if (!(await client.exists())) return undefined;
+    return (await client.getProperties()).lastModified;
+  }
+
   async load(): Promise<OrganisationDirectory> {
     if (this.cached && Date.now() - this.cached.loadedAt < refreshAfterMs) return this.cached.directory;
     this.loading ??= this.read().finally(() => {

@@ -1,7 +1,8 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { QueueClient } from '@azure/storage-queue';
-import type { Config } from '../config.js';
+import type { StorageTarget } from '../config.js';
+import { requireCredential } from './tables.js';
 
 /** Queue names shared by the producers and the function table's triggers. */
 export const queueNames = {
@@ -11,9 +12,9 @@ export const queueNames = {
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
-export function queueServiceClient(storage: Config['storage']): QueueServiceClient {
+export function queueServiceClient(storage: StorageTarget, credential?: TokenCredential): QueueServiceClient {
   if ('connectionString' in storage) return QueueServiceClient.fromConnectionString(storage.connectionString);
-  return new QueueServiceClient(`https://${storage.accountName}.queue.core.windows.net`, new DefaultAzureCredential());
+  return new QueueServiceClient(storage.serviceUris.queue, requireCredential(credential));
 }
 
 /**

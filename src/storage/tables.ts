@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RestError, TableClient } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
-import type { Config } from '../config.js';
+import type { TokenCredential } from '@azure/core-auth';
+import type { StorageTarget } from '../config.js';
 
 /** Every table weqs keeps; created on first use. */
 export const tableNames = {
@@ -18,7 +18,11 @@ export type TableName = (typeof tableNames)[keyof typeof tableNames];
 export class Tables {
   private readonly ready = new Map<string, Promise<TableClient>>();
 
-  constructor(private readonly storage: Config['storage']) {}
+  /** `credential` is required for identity-based storage: the one weqs also uses for Graph. */
+  constructor(
+    private readonly storage: StorageTarget,
+    private readonly credential?: TokenCredential,
+  ) {}
 
   client(name: TableName): Promise<TableClient> {
     let client = this.ready.get(name);
@@ -26,13 +30,18 @@ export class Tables {
       const table =
         'connectionString' in this.storage
           ? TableClient.fromConnectionString(this.storage.connectionString, name, { allowInsecureConnection: this.storage.connectionString.includes('http://127.0.0.1') || this.storage.connectionString.includes('UseDevelopmentStorage=true') })
-          : new TableClient(`https://${this.storage.accountName}.table.core.windows.net`, name, new DefaultAzureCredential());
+          : new TableClient(this.storage.serviceUris.table, name, requireCredential(this.credential));
       client = table.createTable().then(() => table);
       client.catch(() => this.ready.delete(name));
       this.ready.set(name, client);
     }
     return client;
   }
+}
+
+export function requireCredential(credential: TokenCredential | undefined): TokenCredential {
+  if (!credential) throw new Error('Identity-based storage needs the weqs credential (build it in the composition root)');
+  return credential;
 }
 
 /**

@@ -38,10 +38,71 @@ describe('loadConfig', () => {
     expect(await problemsOf({ WEQS_CLIENT_CERTIFICATE_PATH: undefined })).toEqual(['WEQS_CLIENT_CERTIFICATE_PATH is required when WEQS_GRAPH_CREDENTIAL is client-certificate']);
   });
 
-  it('accepts a managed identity and identity-based storage, as in Azure', async () => {
-    const config = loadConfig(await settings({ WEQS_GRAPH_CREDENTIAL: 'managed-identity', WEQS_CLIENT_CERTIFICATE_PATH: undefined, AzureWebJobsStorage: undefined, AzureWebJobsStorage__accountName: 'stweqsprod' }));
-    expect(config.credential).toEqual({ kind: 'managed-identity' });
-    expect(config.storage).toEqual({ accountName: 'stweqsprod' });
+  it('does not require the app registration client id under a managed identity, only with a certificate', async () => {
+    const managed = { WEQS_GRAPH_CREDENTIAL: 'managed-identity', WEQS_CLIENT_CERTIFICATE_PATH: undefined, WEQS_CLIENT_ID: undefined };
+    expect(loadConfig(await settings(managed)).credential).toEqual({ kind: 'managed-identity' });
+    expect(await problemsOf({ WEQS_CLIENT_ID: undefined })).toEqual(['WEQS_CLIENT_ID is required when WEQS_GRAPH_CREDENTIAL is client-certificate']);
+  });
+
+  describe('storage identity (AzureWebJobsStorage__*, as the Functions host reads them)', () => {
+    const identity = '0b6c1f7e-2a4d-4c3b-9e8f-1a2b3c4d5e6f';
+    const userAssigned = {
+      WEQS_GRAPH_CREDENTIAL: 'managed-identity',
+      WEQS_CLIENT_CERTIFICATE_PATH: undefined,
+      WEQS_CLIENT_ID: undefined,
+      WEQS_MANAGED_IDENTITY_CLIENT_ID: identity,
+      AzureWebJobsStorage: undefined,
+      AzureWebJobsStorage__accountName: 'stweqsprod',
+      AzureWebJobsStorage__credential: 'managedidentity',
+      AzureWebJobsStorage__clientId: identity,
+    };
+
+    it('reaches queues, tables and blobs of the named account with the same user-assigned identity as Graph', async () => {
+      const config = loadConfig(await settings(userAssigned));
+      expect(config.credential).toEqual({ kind: 'managed-identity', clientId: identity });
+      expect(config.storage).toEqual({
+        serviceUris: { queue: 'https://stweqsprod.queue.core.windows.net', table: 'https://stweqsprod.table.core.windows.net', blob: 'https://stweqsprod.blob.core.windows.net' },
+      });
+    });
+
+    it('accepts the three service URIs instead of the account name, and names each one missing', async () => {
+      const uris = {
+        ...userAssigned,
+        AzureWebJobsStorage__accountName: undefined,
+        AzureWebJobsStorage__queueServiceUri: 'https://q.example.org',
+        AzureWebJobsStorage__tableServiceUri: 'https://t.example.org',
+        AzureWebJobsStorage__blobServiceUri: 'https://b.example.org',
+      };
+      expect(loadConfig(await settings(uris)).storage).toEqual({ serviceUris: { queue: 'https://q.example.org', table: 'https://t.example.org', blob: 'https://b.example.org' } });
+      expect(await problemsOf({ ...uris, AzureWebJobsStorage__tableServiceUri: undefined, AzureWebJobsStorage__blobServiceUri: undefined })).toEqual([
+        'AzureWebJobsStorage__tableServiceUri is required when the service URIs are used instead of AzureWebJobsStorage__accountName (weqs uses queues, tables and blobs)',
+        'AzureWebJobsStorage__blobServiceUri is required when the service URIs are used instead of AzureWebJobsStorage__accountName (weqs uses queues, tables and blobs)',
+      ]);
+    });
+
+    it('refuses a storage identity other than the Graph identity', async () => {
+      expect(await problemsOf({ ...userAssigned, AzureWebJobsStorage__clientId: 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b' })).toEqual([
+        'AzureWebJobsStorage__clientId must be the same identity as WEQS_MANAGED_IDENTITY_CLIENT_ID: storage and Graph use one managed identity',
+      ]);
+    });
+
+    it('requires the host to be told the user-assigned identity, with credential=managedidentity', async () => {
+      expect(await problemsOf({ ...userAssigned, AzureWebJobsStorage__clientId: undefined, AzureWebJobsStorage__credential: undefined })).toEqual([
+        'AzureWebJobsStorage__clientId is required with a user-assigned identity: set it to WEQS_MANAGED_IDENTITY_CLIENT_ID (and AzureWebJobsStorage__credential to managedidentity) so the Functions host uses the same identity',
+      ]);
+      expect(await problemsOf({ ...userAssigned, AzureWebJobsStorage__credential: undefined })).toEqual([
+        'AzureWebJobsStorage__credential must be managedidentity when AzureWebJobsStorage__clientId is set (the Functions host reads the client id only then)',
+      ]);
+    });
+
+    it('accepts a system-assigned identity with the account name alone', async () => {
+      const config = loadConfig(await settings({ ...userAssigned, WEQS_MANAGED_IDENTITY_CLIENT_ID: undefined, AzureWebJobsStorage__clientId: undefined, AzureWebJobsStorage__credential: undefined }));
+      expect(config.credential).toEqual({ kind: 'managed-identity' });
+    });
+
+    it('refuses a connection string and identity settings together', async () => {
+      expect(await problemsOf({ AzureWebJobsStorage__accountName: 'stweqsprod' })).toEqual(['AzureWebJobsStorage and AzureWebJobsStorage__* are both set: use a connection string or an identity, not both']);
+    });
   });
 
   it('refuses a client state too short to be a secret', async () => {
