@@ -5,6 +5,7 @@ import { GraphFault, jsonBody, noContent, ok, route } from './http.js';
 import type { Route } from './http.js';
 import { messageResource } from './routes/mail.js';
 import { permissionResource } from './routes/drive.js';
+import { mailAddress } from './directory.js';
 import type { Drive, DriveItem } from './sharepoint.js';
 import type { TeamsPost } from './teams.js';
 
@@ -112,7 +113,7 @@ export function controlRoutes(context: EmulatorContext, control: ControlState): 
     }),
     // A staff member adds the person to the tenant as a guest (Entra admin centre or PowerShell).
     route('POST', '/_emulator/directory/guests', (request) => {
-      const body = z.object({ email: z.email(), displayName: z.string().min(1).optional(), accepted: z.boolean().default(false) }).parse(jsonBody(request));
+      const body = z.object({ email: mailAddress, displayName: z.string().min(1).optional(), accepted: z.boolean().default(false) }).parse(jsonBody(request));
       const existing = context.directory.find(body.email);
       if (existing?.userType === 'Member') throw new GraphFault(400, 'BadRequest', 'The address belongs to a member of the tenant.');
       const user = existing ?? context.directory.addGuest(body.email, body.displayName ?? body.email, body.accepted ? 'Accepted' : 'PendingAcceptance');
@@ -120,7 +121,7 @@ export function controlRoutes(context: EmulatorContext, control: ControlState): 
     }),
     // The guest opens the sharing email and accepts: their permissions show in the item's list.
     route('POST', '/_emulator/sharing/accept', (request) => {
-      const { email } = z.object({ email: z.email() }).parse(jsonBody(request));
+      const { email } = z.object({ email: mailAddress }).parse(jsonBody(request));
       const user = context.directory.find(email);
       if (user?.userType === 'Guest') user.externalUserState = 'Accepted';
       let accepted = 0;

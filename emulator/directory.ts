@@ -109,8 +109,11 @@ function userResource(user: DirectoryUser): Record<string, unknown> {
   };
 }
 
+/** Addresses as mail allows them (RFC 5322 atext includes ' + & #), not the narrower web-form pattern. */
+export const mailAddress = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'Invalid email address');
+
 const invitationSchema = z.object({
-  invitedUserEmailAddress: z.email(),
+  invitedUserEmailAddress: mailAddress,
   inviteRedirectUrl: z.url(),
   invitedUserDisplayName: z.string().optional(),
   sendInvitationMessage: z.boolean().optional(),

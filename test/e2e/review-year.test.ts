@@ -95,7 +95,8 @@ describe('a simulated review year', () => {
     const calendarFile = join(folder, 'calendar.json');
     await writeFile(calendarFile, JSON.stringify(calendar));
     const unlimited = { WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: '100000', WEQS_SEND_RATE_PER_MINUTE: '60000', WEQS_CALENDAR_CACHE_SECONDS: '0' };
-    stack = await startStack({ directory: 'none', calendarFile, settings: unlimited, tuning: { sendLimitPerMinute: 100_000 } });
+    // Applicants become guests as they apply (WEQS_CREATE_GUESTS), so access changes by permission id all year.
+    stack = await startStack({ directory: 'none', calendarFile, settings: unlimited, tuning: { sendLimitPerMinute: 100_000 }, createGuests: true });
     runtime = createRuntime(loadConfig({ ...stack.settings, ...unlimited, WEQS_LOG_LEVEL: 'silent' }));
   }, 180_000);
   afterAll(async () => stack?.stop());
