@@ -63,6 +63,16 @@ export class EmulatorClient {
   clearFaults(): Promise<void> {
     return this.call('DELETE', '/_emulator/faults');
   }
+
+  /** What a staff member does in Entra: makes the person a guest of the tenant. */
+  addGuest(email: string, displayName?: string): Promise<{ id: string; userType: string }> {
+    return this.call('POST', '/_emulator/directory/guests', { email, ...(displayName ? { displayName } : {}) });
+  }
+
+  /** The guest accepts the sharing invitation: their permissions appear in the item's list. */
+  acceptSharing(email: string): Promise<{ accepted: number }> {
+    return this.call('POST', '/_emulator/sharing/accept', { email });
+  }
 }
 
 
@@ -85,6 +95,7 @@ export interface EmulatorState {
   outbound: { to: string[]; subject: string; html?: string; text?: string; status: 'delivered' | 'bounced'; headers: { name: string; value: string }[]; inReplyTo?: string; submittedAt: string }[];
   sites: { id: string; path: string; drives: { id: string; name: string; root: EmulatorDriveNode }[]; lists: { id: string; displayName: string; items: { id: string; version: number; fields: Record<string, unknown> }[] }[] }[];
   sharingInvitations: { itemId: string; email: string; roles: string[] }[];
+  directory: { id: string; mail: string; userType: 'Member' | 'Guest'; externalUserState?: string }[];
   teams: { webhook: string; card: unknown; runStatus: string; runError?: string }[];
   subscriptions: { id: string; resource: string; expirationDateTime: string; notificationUrl: string }[];
   notifications: { subscriptionId: string; status: string; attempts: number; kind: string }[];
@@ -96,6 +107,6 @@ export interface EmulatorDriveNode {
   folder: boolean;
   size: number;
   permissionsInherited: boolean;
-  permissions: { id: string; roles: string[]; grantedToV2?: { user?: { email?: string }; siteGroup?: { displayName: string } } }[];
+  permissions: { id: string; roles: string[]; pendingAcceptance?: boolean; grantedToV2?: { user?: { email?: string }; siteGroup?: { displayName: string } } }[];
   children: EmulatorDriveNode[];
 }

@@ -1,6 +1,7 @@
 import type { TokenClaims, TokenService } from './auth.js';
 import { GraphFault } from './http.js';
 import type { EmulatorRequest } from './http.js';
+import type { Directory } from './directory.js';
 import type { Clock } from './ids.js';
 import type { Mailbox, MailSystem } from './mailbox.js';
 import type { SharePoint } from './sharepoint.js';
@@ -32,6 +33,7 @@ export interface EmulatorContext {
   readonly tokens: TokenService;
   mail: MailSystem;
   sharepoint: SharePoint;
+  directory: Directory;
   subscriptions: SubscriptionService;
   syncResetModes: Map<Mailbox, 'expired' | 'reset'>;
   app(request: EmulatorRequest): AppRegistration;

@@ -5,6 +5,7 @@ import { GraphFault, jsonBody, noContent, ok, route } from './http.js';
 import type { Route } from './http.js';
 import { messageResource } from './routes/mail.js';
 import { permissionResource } from './routes/drive.js';
+import { mailAddress } from './directory.js';
 import type { Drive, DriveItem } from './sharepoint.js';
 import type { TeamsPost } from './teams.js';
 
@@ -44,7 +45,7 @@ function driveTree(context: EmulatorContext, drive: Drive, item: DriveItem): Rec
     lastModifiedDateTime: item.lastModifiedDateTime,
     ...(item.mimeType ? { mimeType: item.mimeType } : {}),
     permissionsInherited: inheritedFrom !== undefined,
-    permissions: permissions.map((permission) => permissionResource(permission)),
+    permissions: permissions.map((permission) => permissionResource(permission, undefined, 'inspector')),
     children: [...item.children]
       .map((id) => drive.items.get(id))
       .filter((child): child is DriveItem => child !== undefined)
@@ -104,10 +105,37 @@ export function controlRoutes(context: EmulatorContext, control: ControlState): 
         outbound: context.mail.outbound,
         sites,
         sharingInvitations: context.sharepoint.sharingInvitations,
+        directory: context.directory.users,
         teams: control.teamsPosts,
         subscriptions: context.subscriptions.list(),
         notifications: context.subscriptions.deliveries,
       });
+    }),
+    // A staff member adds the person to the tenant as a guest (Entra admin centre or PowerShell).
+    route('POST', '/_emulator/directory/guests', (request) => {
+      const body = z.object({ email: mailAddress, displayName: z.string().min(1).optional(), accepted: z.boolean().default(false) }).parse(jsonBody(request));
+      const existing = context.directory.find(body.email);
+      if (existing?.userType === 'Member') throw new GraphFault(400, 'BadRequest', 'The address belongs to a member of the tenant.');
+      const user = existing ?? context.directory.addGuest(body.email, body.displayName ?? body.email, body.accepted ? 'Accepted' : 'PendingAcceptance');
+      return ok({ id: user.id, userType: user.userType, mail: user.mail }, existing ? 200 : 201);
+    }),
+    // The guest opens the sharing email and accepts: their permissions show in the item's list.
+    route('POST', '/_emulator/sharing/accept', (request) => {
+      const { email } = z.object({ email: mailAddress }).parse(jsonBody(request));
+      const user = context.directory.find(email);
+      if (user?.userType === 'Guest') user.externalUserState = 'Accepted';
+      let accepted = 0;
+      for (const drive of context.sharepoint.drives.values()) {
+        for (const item of drive.items.values()) {
+          for (const permission of item.uniquePermissions ?? []) {
+            if (permission.pendingAcceptance && permission.principal.kind === 'user' && permission.principal.email.toLowerCase() === email.toLowerCase()) {
+              delete permission.pendingAcceptance;
+              accepted += 1;
+            }
+          }
+        }
+      }
+      return ok({ accepted });
     }),
     route('GET', '/_emulator/requests', () => ok({ value: control.requestLog })),
     route('GET', '/_emulator/outbound', (request) => ok({ value: context.mail.outbound.slice(Number(request.query.get('since') ?? '0')) })),

@@ -8,6 +8,7 @@ import { requestIdentity } from './context.js';
 import { consoleRoutes } from './console/console-routes.js';
 import { controlRoutes } from './control.js';
 import type { ControlState, RequestLogEntry } from './control.js';
+import { Directory, directoryRoutes } from './directory.js';
 import { FaultInjector } from './faults.js';
 import { dispatch, errorBody, GraphFault, header, newRequestId } from './http.js';
 import type { EmulatorRequest, EmulatorResponse, Route } from './http.js';
@@ -110,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     for (const mailbox of options.tenant.mailboxes) context.mail.addMailbox(mailbox.address, mailbox.displayName);
     context.sharepoint = new SharePoint(clock, options.tenant.sharePointHostname, (siteId, listId) => context.subscriptions.listChanged(siteId, listId));
     for (const site of options.tenant.sites) context.sharepoint.addSite(site);
+    context.directory = Directory.seeded(clock, options.tenant);
     context.syncResetModes.clear();
     control.teamsPosts.length = 0;
     control.requestLog.length = 0;
@@ -119,7 +121,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   seed();
   control.reset = seed;
 
-  const graphRoutes: Route[] = [...mailRoutes(context), ...subscriptionRoutes(context), ...driveRoutes(context), ...listRoutes(context), ...sitePermissionRoutes(context)];
+  const graphRoutes: Route[] = [...mailRoutes(context), ...subscriptionRoutes(context), ...driveRoutes(context), ...listRoutes(context), ...sitePermissionRoutes(context), ...directoryRoutes(context)];
   const unauthenticatedRoutes = [...driveCapabilityRoutes(context), ...controlRoutes(context, control), ...consoleRoutes(context, control)];
   const inFlight = new Map<string, number>();
 

@@ -35,6 +35,11 @@ export interface Permission {
   roles: string[];
   principal: Principal;
   signInRequired?: boolean;
+  /**
+   * A guest's sharing permission until they accept it: it exists (its id answers), but the item's
+   * permission list leaves it out (OneDrive api-docs issue 484).
+   */
+  pendingAcceptance?: boolean;
 }
 
 export interface Actor {

@@ -44,14 +44,31 @@ export const tenantSeedSchema = z.object({
   sites: z.array(site).default([]),
   teamsWebhooks: z.array(z.object({ name: z.string(), flowId: z.uuid(), signature: z.string().min(8) })).default([]),
   /**
+   * The Entra directory beyond the mailboxes and site groups (which are members already): more
+   * members, and the guests staff have invited into the tenant (`accepted`: redeemed).
+   */
+  directory: z
+    .object({
+      members: z.array(principal).default([]),
+      guests: z.array(principal.extend({ accepted: z.boolean().default(false) })).default([]),
+    })
+    .default({ members: [], guests: [] }),
+  /**
    * Tenant options for Graph behaviours Microsoft leaves uncertain: each key picks one reading,
    * defaults to the least convenient one, and is described in docs/graph-assumptions.md.
    */
   behaviour: z
     .object({
       // one key per uncertain behaviour, added beside the code that reads it
+      /**
+       * How app-only `invite` refuses an address that is neither a member nor an existing guest.
+       * The driveItem invite page states the refusal but not its shape; public reports of
+       * external invites show 400 `invalidRequest` "The request is malformed or incorrect.".
+       */
+      newGuestInviteRefusal: z.enum(['invalid-request', 'access-denied']).default('invalid-request'),
     })
-    .default({}),
+    // prefault, not default: the inner defaults apply when the seed names no behaviour at all.
+    .prefault({}),
 });
 
 export type TenantSeed = z.infer<typeof tenantSeedSchema>;

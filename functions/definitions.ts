@@ -4,7 +4,7 @@ import { handleSubscriptionEvent } from './handle-subscription-event.js';
 import { inboxNotifications } from './inbox-notifications.js';
 import { maintainSubscription } from './maintain-subscription.js';
 import { processInboundMessage } from './process-inbound-message.js';
-import { awardLifecycleTimer, closeCyclesTimer, sendRemindersTimer, staffEditsTimer, weeklyDigestTimer } from './review-jobs.js';
+import { awardLifecycleTimer, closeCyclesTimer, folderAccessTimer, sendRemindersTimer, staffEditsTimer, weeklyDigestTimer } from './review-jobs.js';
 import { subscriptionLifecycle } from './subscription-lifecycle.js';
 import { sweepInboxTimer } from './sweep-inbox.js';
 
@@ -35,4 +35,5 @@ export const functionDefinitions: FunctionDefinition[] = [
   { name: 'staffEdits', trigger: { type: 'timer', schedule: '15 */5 * * * *' }, handler: staffEditsTimer },
   { name: 'awardLifecycle', trigger: { type: 'timer', schedule: '0 20 6 * * *' }, handler: awardLifecycleTimer },
   { name: 'weeklyDigest', trigger: { type: 'timer', schedule: '0 0 8 * * 1' }, handler: weeklyDigestTimer },
+  { name: 'folderAccess', trigger: { type: 'timer', schedule: '45 */10 * * * *' }, handler: folderAccessTimer },
 ];

@@ -25,3 +25,5 @@ export const staffEditsTimer = reviewJobTimer('decisions', 'information-requests
 export const awardLifecycleTimer = reviewJobTimer('awards');
 /** Monday morning: the staff digest. */
 export const weeklyDigestTimer = reviewJobTimer('digest');
+/** Every ten minutes: folders still to be shared with their applicant (see docs/graph-assumptions.md). */
+export const folderAccessTimer = reviewJobTimer('folder-access');

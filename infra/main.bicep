@@ -53,6 +53,9 @@ param referencePrefix string = 'WEQS'
 @allowed(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
 param logLevel string = 'info'
 
+@description('WEQS_CREATE_GUESTS: weqs makes new applicants guests of the tenant before sharing their folder. Needs the User.Invite.All and User.Read.All grants (scripts/grants/grant-graph.ps1 -AllowGuestCreation).')
+param createGuests bool = false
+
 @description('Email address the alert rules notify; empty: alerts show in the portal only.')
 param alertEmail string = ''
 
@@ -160,6 +163,7 @@ var appSettings = {
   WEQS_REVIEWS_PAUSED_MESSAGE: reviewsPausedMessage
   WEQS_REFERENCE_PREFIX: referencePrefix
   WEQS_LOG_LEVEL: logLevel
+  WEQS_CREATE_GUESTS: string(createGuests)
 }
 
 module functionApp 'app/function-app.bicep' = {

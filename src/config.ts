@@ -56,6 +56,11 @@ export const settingsSchema = z
     WEQS_PROCESSING_LEASE_SECONDS: positiveInteger(5, 3600).default(300),
     /** Staff wording for replies while no review cycle is published; a sensible default otherwise. */
     WEQS_REVIEWS_PAUSED_MESSAGE: z.string().min(10).max(1000).optional(),
+    /**
+     * The deployment is granted User.Invite.All and User.Read.All: weqs makes a new applicant a
+     * guest of the tenant before sharing their folder. Off: staff do it (infra/README.md).
+     */
+    WEQS_CREATE_GUESTS: booleanSetting.default(false),
     WEQS_REFERENCE_PREFIX: z.string().regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters').default('WEQS'),
     WEQS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /**
@@ -140,6 +145,7 @@ export interface Config {
   processingLeaseMs: number;
   sweepGraceMs: number;
   reviewsPausedMessage?: string;
+  createGuests: boolean;
   referencePrefix: string;
   logLevel: Settings['WEQS_LOG_LEVEL'];
   storage: StorageTarget;
@@ -195,6 +201,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     processingLeaseMs: s.WEQS_PROCESSING_LEASE_SECONDS * 1000,
     sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
     ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),
+    createGuests: s.WEQS_CREATE_GUESTS,
     referencePrefix: s.WEQS_REFERENCE_PREFIX,
     logLevel: s.WEQS_LOG_LEVEL,
     storage: storageTarget(s),

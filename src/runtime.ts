@@ -9,6 +9,8 @@ import type { ReviewCalendar } from './domain/review-calendar.js';
 import { ApplicationsList } from './graph/applications-list.js';
 import { EvidenceFolder } from './graph/evidence-folder.js';
 import { EvidenceLibrary } from './graph/evidence-library.js';
+import { FolderSharing } from './graph/folder-sharing.js';
+import { GuestDirectory } from './graph/guest-directory.js';
 import { ReviewCalendarList } from './graph/review-calendar-list.js';
 import { createCredential, graphClientFromConfig } from './graph/graph-client.js';
 import { GraphMailbox } from './graph/mailbox.js';
@@ -27,6 +29,7 @@ import { SentMailLedger } from './storage/sent-mail-ledger.js';
 import { ServiceState } from './storage/service-state.js';
 import { Tables } from './storage/tables.js';
 import { TeamsWorkflowNotifier } from './teams/teams-notifier.js';
+import type { FolderAccessDependencies } from './workflows/folder-access.js';
 import type { InboundDependencies } from './workflows/handle-inbound-message.js';
 import type { SweepDependencies } from './workflows/sweep-inbox.js';
 import { CalendarSource } from './workflows/review/calendar-source.js';
@@ -76,6 +79,8 @@ export function createRuntime(config: Config): Runtime {
   const listUrl = async (): Promise<string> => (await site()).listUrl;
   const queues = new Queues(queueServiceClient(config.storage, credential));
   const serviceState = new ServiceState(tables);
+  // Guests are made only where the deployment is granted User.Invite.All and User.Read.All.
+  const access: FolderAccessDependencies = { sharing: new FolderSharing(graph, site), ...(config.createGuests ? { guests: new GuestDirectory(graph, site) } : {}) };
   return {
     config,
     graph,
@@ -96,6 +101,7 @@ export function createRuntime(config: Config): Runtime {
       directory: () => directory.load(),
       references: new ReferenceCounter(tables, config.referencePrefix),
       evidence: new EvidenceLibrary(graph, site),
+      access,
       applications,
       outgoing,
       staff,
@@ -119,6 +125,7 @@ export function createRuntime(config: Config): Runtime {
       applications,
       claims,
       folders: new EvidenceFolder(graph, site),
+      access,
       outgoing,
       staff,
       intents: {

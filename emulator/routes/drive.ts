@@ -57,19 +57,28 @@ function actorResource(actor: Actor): Record<string, unknown> {
   return actor.id.includes('@') ? { user: { email: actor.id, displayName: actor.displayName } } : { application: { id: actor.id, displayName: actor.displayName } };
 }
 
-export function permissionResource(permission: Permission, inheritedFrom?: { drive: Drive; item: DriveItem; path: string }): Record<string, unknown> {
+/**
+ * `invite`: the answer to the invite call, with the invitee's address. `list`: an item's permission
+ * list, where a guest's permission carries no address (OneDrive api-docs issues 484, 815: callers
+ * must match by the permission id the invite returned). `inspector`: the control API's view.
+ */
+export type PermissionView = 'invite' | 'list' | 'inspector';
+
+export function permissionResource(permission: Permission, inheritedFrom?: { drive: Drive; item: DriveItem; path: string }, view: PermissionView = 'invite'): Record<string, unknown> {
   const base: Record<string, unknown> = { id: permission.id, roles: permission.roles, shareId: permission.id };
   if (permission.principal.kind === 'group') {
     const { group } = permission.principal;
     base.grantedToV2 = { siteGroup: { id: group.id, displayName: group.displayName, loginName: group.displayName } };
   } else {
-    const { email, displayName } = permission.principal;
-    const user = { id: randomUUIDFromEmail(email), displayName, email };
+    const { email, displayName, external } = permission.principal;
+    const withoutAddress = view === 'list' && external;
+    const user = { id: randomUUIDFromEmail(email), displayName, ...(withoutAddress ? {} : { email }) };
     base['@deprecated.GrantedTo'] = 'GrantedTo has been deprecated. Refer to GrantedToV2';
     base.grantedTo = { user };
-    base.grantedToV2 = { user, siteUser: { id: String(email.length), displayName, email, loginName: `i:0#.f|membership|${email}` } };
-    base.invitation = { email, signInRequired: permission.signInRequired ?? true };
+    base.grantedToV2 = { user, siteUser: { id: String(email.length), displayName, ...(withoutAddress ? {} : { email }), loginName: withoutAddress ? `i:0#.f|membership|urn%3aspo%3aguest#${user.id}` : `i:0#.f|membership|${email}` } };
+    base.invitation = { ...(withoutAddress ? {} : { email }), signInRequired: permission.signInRequired ?? true };
     base.hasPassword = false;
+    if (view === 'inspector' && permission.pendingAcceptance) base.pendingAcceptance = true;
   }
   if (inheritedFrom) base.inheritedFrom = { driveId: inheritedFrom.drive.id, id: inheritedFrom.item.id, path: inheritedFrom.path };
   return base;
@@ -315,11 +324,12 @@ export function driveRoutes(context: EmulatorContext): Route[] {
         authorize(request, site, 'read');
         const { permissions, inheritedFrom } = context.sharepoint.effectivePermissions(drive, item);
         const from = inheritedFrom ? { drive, item: inheritedFrom, path: `/drives/${drive.id}/root:${context.sharepoint.pathSegments(drive, inheritedFrom).map((s) => `/${s}`).join('')}` } : undefined;
-        if (!target.actionId) return ok({ value: permissions.map((permission) => permissionResource(permission, from)) });
+        // A guest's permission is left out of the list until they accept it; its id still answers.
+        if (!target.actionId) return ok({ value: permissions.filter((permission) => !permission.pendingAcceptance).map((permission) => permissionResource(permission, from, 'list')) });
         // https://learn.microsoft.com/graph/api/permission-get
         const one = permissions.find((candidate) => candidate.id === target.actionId);
         if (!one) throw new GraphFault(404, 'itemNotFound', 'The permission could not be found.');
-        return ok(permissionResource(one, from));
+        return ok(permissionResource(one, from, 'list'));
       }
       authorize(request, site, 'share');
       const own = item.uniquePermissions;
@@ -364,9 +374,19 @@ export function driveRoutes(context: EmulatorContext): Route[] {
       if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new GraphFault(400, 'invalidRequest', 'Each recipient needs a valid email address.');
       return email;
     });
+    // "New guests can't be invited using app-only access. Existing guests can be invited using
+    // app-only requests." Every token the emulator issues is app-only, so an address that is
+    // neither a member nor a guest of the tenant is refused, and nothing is shared with anyone.
+    const people = emails.map((email) => ({ email, user: context.directory.find(email) }));
+    if (people.some((person) => person.user === undefined)) {
+      throw context.tenant.behaviour.newGuestInviteRefusal === 'access-denied'
+        ? new GraphFault(403, 'accessDenied', 'Access denied')
+        : new GraphFault(400, 'invalidRequest', 'The request is malformed or incorrect.');
+    }
     const own = context.sharepoint.breakInheritance(drive, item, json.retainInheritedPermissions !== false);
-    const granted = emails.map((email) => {
+    const granted = people.map(({ email, user }) => {
       const id = userPermissionId(email);
+      const external = user?.userType === 'Guest';
       let permission = own.find((candidate) => candidate.id === id);
       if (permission) {
         permission.roles = permission.roles.includes('write') || roles.includes('write') ? ['write'] : ['read'];
@@ -374,8 +394,9 @@ export function driveRoutes(context: EmulatorContext): Route[] {
         permission = {
           id,
           roles: [...(roles as string[])],
-          principal: { kind: 'user', email, displayName: email, external: !email.toLowerCase().endsWith(`@${context.tenant.domain.toLowerCase()}`) },
+          principal: { kind: 'user', email, displayName: user?.displayName ?? email, external },
           signInRequired: true,
+          ...(external ? { pendingAcceptance: true } : {}),
         };
         own.push(permission);
       }

@@ -2,8 +2,8 @@
 .SYNOPSIS
   Grants weqs's managed identity its Microsoft Graph application roles and its Work Experience
   site permission: Sites.Selected (tenant role) plus full control on that one site, and, only with
-  -AllowGuestCreation, User.Invite.All (lets weqs invite applicants as guests; pair it with the
-  app setting WEQS_CREATE_GUESTS=true where that setting exists).
+  -AllowGuestCreation, User.Invite.All and User.Read.All (weqs looks applicants up and invites the
+  new ones as guests; pair it with the app setting WEQS_CREATE_GUESTS=true).
 
 .DESCRIPTION
   Run as a Privileged Role Administrator (app roles) who is also a SharePoint Administrator (site
@@ -36,7 +36,7 @@ Write-Host "Granting to $($identity.DisplayName) (application id $($identity.App
 
 $graph = Get-MgServicePrincipal -Filter "appId eq '00000003-0000-0000-c000-000000000000'"
 $roles = @('Sites.Selected')
-if ($AllowGuestCreation) { $roles += 'User.Invite.All' }
+if ($AllowGuestCreation) { $roles += 'User.Invite.All', 'User.Read.All' }
 $existing = Get-MgServicePrincipalAppRoleAssignment -ServicePrincipalId $identity.Id
 foreach ($name in $roles) {
   $role = $graph.AppRoles | Where-Object { $_.Value -eq $name -and $_.AllowedMemberTypes -contains 'Application' }

@@ -37,7 +37,7 @@ export interface DoctorOptions {
 
 /** Application roles weqs needs tenant-wide: only Sites.Selected (site grant) and, optionally, guest creation. */
 const expectedRoles = new Set(['Sites.Selected']);
-const optionalRoles = new Set(['User.Invite.All']);
+const optionalRoles = new Set(['User.Invite.All', 'User.Read.All']);
 /** Roles that would let weqs reach far more than the inbox and the site. */
 const broadRoles = /^(Mail\.|MailboxSettings\.|Sites\.(ReadWrite|FullControl|Manage|Read)\.All|Files\.(ReadWrite|Read)\.All|User\.ReadWrite\.All|Directory\.)/;
 

@@ -108,6 +108,8 @@ export interface ApplicationOpenedEmailInput {
   /** Shown when no cycle is published; defaults to `reviewsPausedText`. */
   reviewsPausedMessage?: string;
   supportAddress: string;
+  /** The folder is not shared with the applicant yet: they are told access follows, by email. */
+  folderAccessPending?: boolean;
 }
 
 export function applicationOpenedEmail(input: ApplicationOpenedEmailInput): EmailContent {
@@ -136,7 +138,12 @@ export function applicationOpenedEmail(input: ApplicationOpenedEmailInput): Emai
 
     h2('What we have set up'),
     p('We have made a private SharePoint folder for your application. Only you and the national work experience team can see it.'),
-    p('To open it, sign in with the work account for the email address you wrote to us from.'),
+    ...(input.folderAccessPending === true
+      ? [
+          p(strong('You cannot open the folder yet.'), ' We are giving you access to it, and we will email you as soon as you can open it. The links below will work from then.'),
+          p('When you open it, sign in with the email address you wrote to us from.'),
+        ]
+      : [p('To open it, sign in with the work account for the email address you wrote to us from.')]),
     link('Open your evidence folder', input.folderUrl),
     p(
       'The folder contains your personalised application form, ',

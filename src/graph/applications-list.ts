@@ -9,6 +9,7 @@ import { isGraphError } from './graph-errors.js';
 export const applicationStatuses = ['Open', 'In review', 'Information requested', 'Decided', 'Withdrawn', 'Expired'] as const;
 export type ApplicationStatus = (typeof applicationStatuses)[number];
 export const awardChoices = ['Gold', 'Silver', 'Bronze', 'Not awarded'] as const;
+export const folderAccessChoices = ['Granted', 'Pending'] as const;
 
 /**
  * The staff Applications list. Every column weqs filters on is indexed, so queries keep working
@@ -35,6 +36,8 @@ export const applicationsListColumns: ColumnDefinition[] = [
   { name: 'InformationRequest', displayName: 'Information requested', text: { allowMultipleLines: true, textType: 'plain' } },
   { name: 'InformationDueOn', displayName: 'Information due', dateTime: { displayAs: 'default', format: 'dateOnly' } },
   { name: 'RemindersOff', displayName: 'No reminders', boolean: {} },
+  // Pending until the folder is shared with the applicant; the access job filters on it.
+  { name: 'FolderAccess', displayName: 'Folder access', indexed: true, choice: { choices: [...folderAccessChoices], displayAs: 'dropDownMenu' } },
 ];
 
 /** Adds the columns the list lacks; safe to run again. Needs the site's owner or full-control grant. */
@@ -60,6 +63,7 @@ export interface ApplicationRow {
   FormLink: string;
   ReceivedOn: string;
   SourceMessageId: string;
+  FolderAccess?: (typeof folderAccessChoices)[number];
 }
 
 /** OData string literals double their single quotes; nothing from an email reaches a filter unescaped. */
@@ -92,6 +96,7 @@ export const applicationFieldsSchema = z.looseObject({
   InformationRequest: text,
   InformationDueOn: text,
   RemindersOff: flag,
+  FolderAccess: z.enum(folderAccessChoices).nullish().transform((value) => value ?? undefined),
 });
 
 export type ApplicationFields = z.infer<typeof applicationFieldsSchema>;

@@ -1,5 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { DriveItem } from '@microsoft/microsoft-graph-types';
+import { shareResultOf } from './folder-sharing.js';
+import type { ShareResult } from './folder-sharing.js';
 import type { SiteContext } from './site-context.js';
 
 export interface FolderPlan {
@@ -19,6 +21,8 @@ export interface ProvisionedFolder {
   folderUrl: string;
   formItemId: string;
   formUrl: string;
+  /** Sharing with the applicant: refused for someone outside the tenant who is not a guest yet. */
+  sharing: ShareResult;
 }
 
 interface BatchStep {
@@ -44,6 +48,10 @@ const maxBatchRounds = 5;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ProvisioningConflict extends Error {}
+
+function shareOutcome(result: BatchResult | undefined): ShareResult {
+  return result ? shareResultOf(result.status, result.body) : { kind: 'refused', reason: 'the share step had no answer' };
+}
 
 function itemPath(driveId: string, segments: string[], suffix = ''): string {
   return `/drives/${driveId}/root:/${segments.map(encodeURIComponent).join('/')}:${suffix}`;
@@ -137,6 +145,8 @@ export class EvidenceLibrary {
       throw new Error(`Creating the evidence folder failed with status ${created?.status ?? 'unknown'}: ${JSON.stringify(created?.body ?? {})}`);
     }
     for (const step of dependents) {
+      // A refused share leaves the folder made: the application opens with access pending.
+      if (step.id === 'share') continue;
       const result = results.get(step.id);
       // 409 means an earlier attempt already did this step.
       if (!result || (result.status >= 300 && result.status !== 409)) {
@@ -151,6 +161,7 @@ export class EvidenceLibrary {
       folderUrl: folderItem.webUrl ?? '',
       formItemId: form.id ?? '',
       formUrl: form.webUrl ?? '',
+      sharing: shareOutcome(results.get('share')),
     };
   }
 }

@@ -7,6 +7,12 @@ export interface ProvisioningProgress {
   formItemId?: string;
   formUrl?: string;
   shared?: boolean;
+  /** The applicant's permission on the folder, as the invite returned it: access changes use it. */
+  permissionId?: string;
+  /** Sharing was refused (a new guest, or a failure): the access job retries, staff were told. */
+  accessPending?: boolean;
+  /** Graph's answer when sharing was refused, for the staff card. */
+  accessPendingReason?: string;
   listItemId?: string;
   listItemUrl?: string;
   cardPosted?: boolean;

@@ -15,6 +15,7 @@ import { classifySubject } from '../domain/request-subject.js';
 import { addUkYears, deadlineInstant, formatUkDate, nextSubmissionCycle, ukDateOf } from '../domain/review-calendar.js';
 import type { ReviewCalendar, ReviewCycle } from '../domain/review-calendar.js';
 import { assessSender } from '../domain/sender-authentication.js';
+import { folderAccessNeededCard } from '../domain/folder-access-messages.js';
 import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../domain/staff-cards.js';
 import { buildApplicationForm } from '../documents/application-form.js';
 import type { ApplicationFields, ApplicationItem, ApplicationRow } from '../graph/applications-list.js';
@@ -30,6 +31,8 @@ import { SendOutcomeUnknown } from '../mail/outgoing-mail.js';
 import type { OutgoingMail } from '../mail/outgoing-mail.js';
 import type { OutgoingEmail } from '../mail/mime.js';
 import type { StaffNotifier } from '../teams/teams-notifier.js';
+import { accessPending, accessProgress, prepareApplicant } from './folder-access.js';
+import type { FolderAccessDependencies } from './folder-access.js';
 import type { InboundMessageReference } from './receive-notifications.js';
 
 export const applicationFormFileName = 'Application form.docx';
@@ -41,6 +44,8 @@ export interface InboundDependencies {
   directory: () => Promise<OrganisationDirectory>;
   references: { next(year: number): Promise<string> };
   evidence: { provision(plan: FolderPlan): Promise<ProvisionedFolder> };
+  /** Sharing with applicants outside the tenant: guest creation where granted, and the fallback. */
+  access: FolderAccessDependencies;
   applications: {
     createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }>;
     query(filter: string): Promise<ApplicationItem[]>;
@@ -397,6 +402,8 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       invitationMessage: `Your private folder for the Work Experience Quality Standard application ${reference}.`,
       claimedAt: new Date(claim.claimedAt),
     });
+    // Where the deployment may, a new applicant becomes a guest first, so the batch can share.
+    await prepareApplicant(deps.access, { email: claim.requesterAddress, ...(claim.requesterName ? { name: claim.requesterName } : {}) });
     let folder: ProvisionedFolder;
     try {
       folder = await deps.evidence.provision(plan(claim.progress.folderName as string));
@@ -407,8 +414,11 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       claim = await deps.claims.checkpoint(claim, { folderName: `${claim.progress.folderName ?? ''} ${reference}` });
       folder = await deps.evidence.provision(plan(claim.progress.folderName as string));
     }
-    claim = await deps.claims.checkpoint(claim, { folderName: folder.folderName, folderId: folder.folderId, folderUrl: folder.folderUrl, formItemId: folder.formItemId, formUrl: folder.formUrl, shared: true });
+    // A refused share does not stop the application: it opens with access pending (staff told, job retries).
+    if (folder.sharing.kind === 'refused') logger().warn({ reason: folder.sharing.reason, to: claim.requesterAddress }, 'the folder could not be shared: access pending');
+    claim = await deps.claims.checkpoint(claim, { folderName: folder.folderName, folderId: folder.folderId, folderUrl: folder.folderUrl, formItemId: folder.formItemId, formUrl: folder.formUrl, ...accessProgress(folder.sharing) });
   }
+  const pending = accessPending(claim.progress);
   const { folderUrl = '', formUrl = '' } = claim.progress;
   const requesterName = claim.requesterName;
 
@@ -425,6 +435,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       RequesterEmail: claim.requesterAddress,
       FolderLink: folderUrl,
       FormLink: formUrl,
+      FolderAccess: pending ? 'Pending' : 'Granted',
       ReceivedOn: claim.receivedAt,
       SourceMessageId: email.internetMessageId,
     });
@@ -443,12 +454,30 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       ...(cycle ? { nextCycle: { name: cycle.name, submissionDeadline: deadlineInstant(cycle), decisionsOpen: cycle.decisionsOpen, decisionsClose: cycle.decisionsClose } } : {}),
       ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}),
       supportAddress: deps.settings.inboxAddress,
+      ...(pending ? { folderAccessPending: true } : {}),
     });
     await reply(email, key, content, deps, [{ address: claim.requesterAddress, ...(requesterName ? { name: requesterName } : {}) }]);
   };
+  // One card either way: with access pending, it is the action staff must take.
+  const accessCard = async (): Promise<void> =>
+    deps.staff.post(
+      folderAccessNeededCard({
+        organisationName: claim.organisationName,
+        organisationKey: claim.organisationKey,
+        reference,
+        ...(requesterName ? { requesterName } : {}),
+        requesterAddress: claim.requesterAddress,
+        receivedAt: received,
+        folderName: claim.progress.folderName ?? '',
+        folderUrl,
+        listUrl: await deps.listUrl(),
+        reason: claim.progress.accessPendingReason ?? 'not recorded',
+        createsGuests: deps.access.guests !== undefined,
+      }),
+    );
   const card = async (): Promise<void> =>
     deps.once(`card:new:${key}`, async () =>
-      deps.staff.post(
+      pending ? accessCard() : deps.staff.post(
         newApplicationCard({
           organisationName: claim.organisationName,
           ...(claim.odsCode ? { odsCode: claim.odsCode } : {}),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmulatorState } from '../../dev/emulator-client.js';
 import { displayOrganisationName } from '../../src/domain/organisation-display.js';
 import { gpPracticesNamed, openTrusts } from '../support/nhs-reference.js';
 import type { ReferenceOrganisation } from '../support/nhs-reference.js';
@@ -31,7 +32,9 @@ describe('the request pipeline', () => {
   const pick = trustPicker();
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ directory: 'ods-extract' });
+    // Jo Bloggs is already a guest of the tenant (staff invited them for something else), so
+    // the folder is shared at once; everyone else is new to the tenant, and their access follows.
+    stack = await startStack({ directory: 'ods-extract', tenant: (seed) => ({ ...seed, directory: { members: [], guests: [{ displayName: 'Jo Bloggs', email: 'jo.bloggs@leedsth.nhs.example', accepted: true }] } }) });
   }, 180_000);
   afterAll(async () => stack?.stop());
 
@@ -79,6 +82,53 @@ describe('the request pipeline', () => {
     expect(cards).toHaveLength(1);
     expect(state.teams.every((post) => post.runStatus === 'Succeeded')).toBe(true);
   });
+
+  it('opens the application for someone who is not a guest of the tenant, and shares the folder once staff make them one', async () => {
+    const trust = pick((candidate) => candidate.name.endsWith(' NHS FOUNDATION TRUST'));
+    const applicant = 'new.applicant@outsider.nhs.example';
+    const { id, record } = await deliverAndWait(stack, { from: { name: 'Nia Newcomer', address: applicant }, subject: `Work Experience Quality Standard – ${trust.display}` });
+    // Opened, not failed: folder, form, list item, reply, category.
+    expect(record).toMatchObject({ outcome: 'provisioned', reference: expect.stringMatching(/^WEQS-2026-\d{4}$/) });
+    const folderName = `${trust.display} (${trust.code})`;
+    const shared = (state: EmulatorState) =>
+      evidenceRoot(state).children.find((node) => node.name === folderName)?.permissions.filter((permission) => permission.grantedToV2?.user?.email === applicant) ?? [];
+    let state = await stack.env.control.state();
+    expect(evidenceRoot(state).children.find((node) => node.name === folderName)?.children.map((node) => node.name)).toContain('Application form.docx');
+    expect(shared(state)).toEqual([]);
+    expect(applicationRows(state)).toContainEqual(expect.objectContaining({ Reference: record.reference, Status: 'Open', RequesterEmail: applicant, FolderAccess: 'Pending' }));
+    expect(inboxMessage(state, id)?.categories).toEqual(['WEQS: application opened']);
+    // The applicant is told plainly that access follows.
+    const [reply, ...others] = mailTo(state, applicant);
+    expect(others).toHaveLength(0);
+    expect(reply?.text).toMatch(/You cannot open the folder yet/);
+    expect(reply?.text).toContain(encodeURIComponent(folderName));
+    // Staff get one card, with the exact action and the folder's link.
+    const cards = cardsTitled(state, new RegExp(`ods:${trust.code}`)).map((card) => JSON.stringify(card));
+    expect(cards).toHaveLength(1);
+    expect(cards[0]).toContain('share the folder');
+    // Read as staff see it: without the JSON and markdown escapes.
+    expect(cards[0]?.replace(/\\+/g, '')).toContain(`share the folder "${folderName}" with ${applicant}`);
+    expect(cards[0]).toContain(encodeURIComponent(folderName));
+
+    // The access job retries: nothing changes while the person is not a guest.
+    await stack.invokeTimer('folderAccess');
+    state = await stack.env.control.state();
+    expect(shared(state)).toEqual([]);
+    expect(mailTo(state, applicant)).toHaveLength(1);
+
+    // A staff member makes them a guest; the next run shares the folder and tells them, once.
+    await stack.env.control.addGuest(applicant, 'Nia Newcomer');
+    await stack.invokeTimer('folderAccess');
+    await stack.invokeTimer('folderAccess');
+    state = await stack.env.control.state();
+    expect(shared(state).map((permission) => permission.roles)).toEqual([['write']]);
+    expect(applicationRows(state)).toContainEqual(expect.objectContaining({ Reference: record.reference, FolderAccess: 'Granted' }));
+    const told = mailTo(state, applicant).filter((message) => /You can now open your evidence folder/.test(message.subject));
+    expect(told).toHaveLength(1);
+    expect(told[0]?.text).toContain(encodeURIComponent(folderName));
+    expect(told[0]?.inReplyTo).toBeDefined();
+    expect(mailTo(state, applicant)).toHaveLength(2);
+  }, 90_000);
 
   it('accepts one application per organisation whatever way its name is written, from different people', async () => {
     const trust = pick((candidate) => candidate.name.includes("'") && candidate.name.includes(' AND ') && candidate.name.endsWith(' NHS FOUNDATION TRUST'));

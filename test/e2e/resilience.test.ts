@@ -29,7 +29,8 @@ async function waitForFaultHit(stack: Stack, timeoutMs = 30_000): Promise<void> 
 describe('the request pipeline under crashes, concurrency and persistent failure', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ directory: 'sample', leaseMs: 2000, retryDelayMs: 500 });
+    // weqs makes each new applicant a guest here, so every crash point includes guest creation and sharing.
+    stack = await startStack({ directory: 'sample', leaseMs: 2000, retryDelayMs: 500, createGuests: true });
   }, 180_000);
   afterAll(async () => stack?.stop());
 

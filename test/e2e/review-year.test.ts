@@ -95,7 +95,10 @@ describe('a simulated review year', () => {
     const calendarFile = join(folder, 'calendar.json');
     await writeFile(calendarFile, JSON.stringify(calendar));
     const unlimited = { WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: '100000', WEQS_SEND_RATE_PER_MINUTE: '60000', WEQS_CALENDAR_CACHE_SECONDS: '0' };
-    stack = await startStack({ directory: 'none', calendarFile, settings: unlimited, tuning: { sendLimitPerMinute: 100_000 } });
+    // The applicants are guests of the tenant already, so their folders are shared at once and
+    // access changes all year go by permission id (a guest's permission is not listed with their address).
+    const guests = organisations.map((org) => ({ displayName: org.name, email: org.requester, accepted: true }));
+    stack = await startStack({ directory: 'none', calendarFile, settings: unlimited, tuning: { sendLimitPerMinute: 100_000 }, tenant: (seed) => ({ ...seed, directory: { members: [], guests } }) });
     runtime = createRuntime(loadConfig({ ...stack.settings, ...unlimited, WEQS_LOG_LEVEL: 'silent' }));
   }, 180_000);
   afterAll(async () => stack?.stop());

@@ -41,7 +41,10 @@ describe('SharePoint item permissions', () => {
   const userEmails = (list: PermissionJson[]): string[] => list.flatMap((permission) => (permission.invitation ? [permission.invitation.email] : []));
 
   beforeAll(async () => {
-    env = await startTestEmulator();
+    // These invitees are the tenant's own people, so the permission mechanics show plainly;
+    // sharing with people outside the tenant is in guests.test.ts.
+    const members = [requester, 'quiet@example.org', 'a@example.org', 'b@example.org'].map((email) => ({ displayName: email, email }));
+    env = await startTestEmulator({ tenant: (seed) => ({ ...seed, directory: { members, guests: [] } }) });
     const site = await getSite(env.graph);
     driveId = (await evidenceDrive(env.graph, site.id)).id;
     rootId = (await rootOf(env.graph, driveId)).id;

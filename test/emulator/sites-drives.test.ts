@@ -14,7 +14,8 @@ describe('SharePoint sites and drives', () => {
   let site: SiteRef;
 
   beforeAll(async () => {
-    env = await startTestEmulator({ tenant: withTestApps });
+    // The invitee is one of the tenant's own people: this is about the site grant, not guests.
+    env = await startTestEmulator({ tenant: (seed) => ({ ...withTestApps(seed), directory: { members: [{ displayName: 'Requester', email: 'requester@example.org' }], guests: [] } }) });
     site = await getSite(env.graph);
   });
   afterAll(async () => env.stop());

@@ -43,6 +43,27 @@ export interface StackOptions extends TestEmulatorOptions {
   calendarFile?: string;
   /** The fictional sample (as `npm start` uses) or the extract of real NHS ODS files the tests ship. */
   directory?: 'sample' | 'ods-extract' | 'none';
+  /**
+   * A deployment granted User.Invite.All and User.Read.All, with WEQS_CREATE_GUESTS on: weqs makes
+   * new applicants guests and shares at once. Off (the default), their access is pending.
+   */
+  createGuests?: boolean;
+}
+
+/** The grant infra/README.md describes for WEQS_CREATE_GUESTS, on top of any other tenant change. */
+function withGuestCreation(options: StackOptions): StackOptions {
+  if (!options.createGuests) return options;
+  const adjust = options.tenant;
+  return {
+    ...options,
+    settings: { WEQS_CREATE_GUESTS: 'true', ...(options.settings ?? {}) },
+    tenant: (seed) => {
+      const adjusted = adjust ? adjust(seed) : seed;
+      const [weqs, ...others] = adjusted.applications;
+      if (!weqs) return adjusted;
+      return { ...adjusted, applications: [{ ...weqs, roles: [...weqs.roles, 'User.Read.All', 'User.Invite.All'] }, ...others] };
+    },
+  };
 }
 
 const odsExtract = join(projectRoot, 'test', 'fixtures', 'nhs-ods-extract');
@@ -65,7 +86,8 @@ function freePort(): Promise<number> {
 }
 
 /** The whole local system, as `npm start` runs it: Azurite, the emulator and the Functions host in its own process. */
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+export async function startStack(requested: StackOptions = {}): Promise<Stack> {
+  const options = withGuestCreation(requested);
   const certificates = await ensureDevCertificates();
   const storage = await startAzurite();
   const env = await startTestEmulator(options);

@@ -5,6 +5,7 @@ import { deadlineInstant, hasDeadlinePassed, nextSubmissionCycle } from '../../d
 import type { ReviewCycle } from '../../domain/review-calendar.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
+import { setApplicantAccess } from '../folder-access.js';
 import { applicationEvidence } from './application-evidence.js';
 import { stopRemindersInstruction } from './send-reminders.js';
 import { sendToApplicant } from './applicant-mail.js';
@@ -78,7 +79,7 @@ async function closeApplication(deps: ReviewDependencies, cycle: ReviewCycle, ne
       supportAddress: deps.settings.inboxAddress,
     };
     if (verdict === 'entered-review') {
-      await deps.folders.setAccess(folderId, fields.RequesterEmail, 'read');
+      await setApplicantAccess(deps, claim?.progress ?? {}, folderId, fields.RequesterEmail, 'read');
       if (!earlier) {
         await sendToApplicant(deps, item, intentOf(verdict), enteredReviewEmail({ ...common, cycle: { name: cycle.name, reviewEnd: cycle.reviewEnd, decisionsOpen: cycle.decisionsOpen, decisionsClose: cycle.decisionsClose } }));
       }

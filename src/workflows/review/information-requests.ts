@@ -3,6 +3,7 @@ import { informationRequestedEmail } from '../../domain/cycle-emails.js';
 import { ukDateOf, ukEndOfDay } from '../../domain/review-calendar.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
+import { setApplicantAccess } from '../folder-access.js';
 import { sendToApplicant } from './applicant-mail.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
 import { statusFilter } from './review-dependencies.js';
@@ -42,7 +43,7 @@ export async function handleInformationRequests(deps: ReviewDependencies, option
       const folderId = claim?.progress.reference === fields.Reference ? claim.progress.folderId : undefined;
       if (!folderId) throw new Error('the application has no evidence folder on record');
       if (open) {
-        await deps.folders.setAccess(folderId, fields.RequesterEmail, 'write');
+        await setApplicantAccess(deps, claim?.progress ?? {}, folderId, fields.RequesterEmail, 'write');
         await sendToApplicant(
           deps,
           item,
@@ -59,7 +60,7 @@ export async function handleInformationRequests(deps: ReviewDependencies, option
         );
       } else {
         await deps.intents.once(closed, async () => {
-          await deps.folders.setAccess(folderId, fields.RequesterEmail, 'read');
+          await setApplicantAccess(deps, claim?.progress ?? {}, folderId, fields.RequesterEmail, 'read');
           if (fields.Status === 'Information requested') await deps.applications.update(item.id, { Status: 'In review' });
         });
       }

@@ -5,6 +5,7 @@ import type { EvidenceFolder } from '../../graph/evidence-folder.js';
 import type { OutgoingMail } from '../../mail/outgoing-mail.js';
 import type { ClaimsPort } from '../../ports/claims.port.js';
 import type { StaffNotifier } from '../../teams/teams-notifier.js';
+import type { FolderAccessDependencies } from '../folder-access.js';
 
 /** What the review-calendar jobs work with; built once per process in src/runtime.ts. */
 export interface ReviewDependencies {
@@ -15,6 +16,8 @@ export interface ReviewDependencies {
   };
   claims: ClaimsPort;
   folders: Pick<EvidenceFolder, 'read' | 'setAccess' | 'upload'>;
+  /** Sharing by permission id, and granting access that is still pending. */
+  access: FolderAccessDependencies;
   outgoing: OutgoingMail;
   staff: StaffNotifier;
   /** Whether a one-off action (email, card) was already done, and recording it after doing it. */

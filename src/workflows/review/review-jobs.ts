@@ -2,6 +2,7 @@ import { withCorrelation } from '../../logging.js';
 import { logger } from '../../logging.js';
 import { updateAwardLifecycle } from './award-lifecycle.js';
 import { closeCycles } from './close-cycles.js';
+import { grantPendingFolderAccess } from './grant-folder-access.js';
 import { handleInformationRequests } from './information-requests.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
 import { sendDecisions } from './send-decisions.js';
@@ -18,6 +19,7 @@ export const reviewJobs = {
   awards: updateAwardLifecycle,
   calendar: watchCalendar,
   digest: postWeeklyDigest,
+  'folder-access': grantPendingFolderAccess,
 } as const satisfies Record<string, (deps: ReviewDependencies, options: JobOptions) => Promise<JobAction[]>>;
 
 export type ReviewJobName = keyof typeof reviewJobs;
