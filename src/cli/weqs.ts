@@ -1,12 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { currentAndNextCycles, formatUkDate, isUkDate, ukStartOfDay } from '../domain/review-calendar.js';
+import { plural } from '../domain/plural.js';
+import { currentAndNextCycles, formatUkDate, isUkDate, parseReviewCalendar, ukStartOfDay } from '../domain/review-calendar.js';
+import { describeStandardState, parseReviewCalendarFile } from '../domain/review-calendar-file.js';
 import { ensureApplicationsListColumns } from '../graph/applications-list.js';
 import { ensureReviewCalendarList } from '../graph/review-calendar-list.js';
 import { isReviewJob, reviewJobs, runReviewJob } from '../workflows/review/review-jobs.js';
+import type { ReviewJobName } from '../workflows/review/review-jobs.js';
 import { buildDirectoryFromOds } from '../organisations/ods-import.js';
 import type { OdsFiles } from '../organisations/ods-import.js';
 import { getRuntime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 import { queueNames } from '../storage/queues.js';
 
 /**
@@ -39,9 +43,27 @@ export function parseAsOf(value: string | undefined): Date {
   return instant;
 }
 
-export async function main(argv: string[]): Promise<number> {
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function runJob(job: ReviewJobName, args: string[], runtime: Runtime): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'as-of': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+  const now = parseAsOf(values['as-of']);
+  const dryRun = values['dry-run'];
+  const actions = await runReviewJob(job, runtime.review, { now, dryRun });
+  console.log(`${job} as of ${now.toISOString()}${dryRun ? ' (dry run: nothing sent or changed)' : ''}: ${plural(actions.length, 'action')}`);
+  for (const action of actions) {
+    console.log(`  ${action.reference ?? ''} ${action.organisation ?? ''}${action.to ? ` <${action.to}>` : ''}: ${action.action}`.replace(/\s+:/, ':'));
+    for (const line of action.details ?? []) console.log(`      ${line}`);
+  }
+  return 0;
+}
+
+/** `runtimeOf` lets tests give the command an in-memory runtime; the CLI builds it from the settings. */
+export async function main(argv: string[], runtimeOf: () => Runtime = getRuntime): Promise<number> {
   const [command, subcommand] = argv;
-  const runtime = getRuntime();
+  const runtime = runtimeOf();
   switch (command) {
     case 'help':
     case '--help':
@@ -59,8 +81,15 @@ export async function main(argv: string[]): Promise<number> {
       if (subcommand === 'import') {
         const { values } = parseArgs({ args: argv.slice(2), options: { file: { type: 'string' } } });
         if (!values.file) break;
-        const rows = JSON.parse(await readFile(values.file, 'utf8')) as Record<string, unknown>[];
-        console.log(`Added ${await runtime.calendarList.importCycles(rows)} cycle(s) to the calendar.`);
+        const file = parseReviewCalendarFile(JSON.parse(await readFile(values.file, 'utf8')));
+        const parsed = parseReviewCalendar(file.rows);
+        for (const rejected of parsed.rejected) console.log(`  Not valid, not imported: ${rejected.label}: ${rejected.reasons.join(' ')}`);
+        for (const warning of parsed.warnings) console.log(`  Check ${warning.label}: ${warning.message}`);
+        const valid = new Set(parsed.cycles.map((cycle) => cycle.id.toLowerCase()));
+        const rows = file.rows.filter((row): row is Record<string, unknown> => isRecord(row) && valid.has(String(row.id ?? '').trim().toLowerCase()));
+        const added = await runtime.calendarList.importCycles(rows);
+        console.log(`Added ${plural(added, 'cycle')} to the calendar from ${values.file}.`);
+        if (file.standard) console.log(`  ${describeStandardState(file.standard)}`);
         return 0;
       }
       if (subcommand === 'show') {
@@ -68,12 +97,15 @@ export async function main(argv: string[]): Promise<number> {
         const now = parseAsOf(values['as-of']);
         const parsed = await runtime.review.calendar();
         const { current, next } = currentAndNextCycles(parsed.cycles, now);
-        console.log(`Review calendar as of ${formatUkDate(now)}: ${parsed.cycles.length} cycle(s).`);
+        console.log(`Review calendar as of ${formatUkDate(now)}: ${plural(parsed.cycles.length, 'cycle')}.`);
         console.log(current ? `  Current cycle: ${current.name}` : '  No cycle is in review or sending decisions.');
         console.log(next ? `  Next deadline: end of ${formatUkDate(next.submissionDeadline)} (${next.name}); decisions ${formatUkDate(next.decisionsOpen, 'medium')} to ${formatUkDate(next.decisionsClose, 'medium')}` : '  No future cycle is published: reviews are paused.');
         for (const rejected of parsed.rejected) console.log(`  Ignored ${rejected.label}: ${rejected.reasons.join(' ')}`);
+        for (const warning of parsed.warnings) console.log(`  Check ${warning.label}: ${warning.message}`);
         return 0;
       }
+      // `calendar` is also a review job (`calendar --as-of DATE --dry-run`).
+      if (subcommand === undefined || subcommand.startsWith('--')) return runJob('calendar', argv.slice(1), runtime);
       break;
     }
     case 'directory': {
@@ -104,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const poison = await runtime.queues.client(`${queueNames.inboundMessages}-poison`);
       await poison.clearMessages();
-      console.log(`Queued ${failed.length} failed email(s) again.`);
+      console.log(`Queued ${plural(failed.length, 'failed email')} again.`);
       return 0;
     }
     case 'outcomes': {
@@ -114,13 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     default: {
       if (!command || !isReviewJob(command)) break;
-      const { values } = parseArgs({ args: argv.slice(1), options: { 'as-of': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
-      const now = parseAsOf(values['as-of']);
-      const dryRun = values['dry-run'];
-      const actions = await runReviewJob(command, runtime.review, { now, dryRun });
-      console.log(`${command} as of ${now.toISOString()}${dryRun ? ' (dry run: nothing sent or changed)' : ''}: ${actions.length} action(s)`);
-      for (const action of actions) console.log(`  ${action.reference ?? ''} ${action.organisation ?? ''}${action.to ? ` <${action.to}>` : ''}: ${action.action}`.replace(/\s+:/, ':'));
-      return 0;
+      return runJob(command, argv.slice(1), runtime);
     }
   }
   console.error(usage);

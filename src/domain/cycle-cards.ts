@@ -25,6 +25,7 @@ import {
   type TeamsWebhookPayload,
 } from './staff-cards.js';
 import { clipLine, escapeCardText } from './text-escaping.js';
+import { plural } from './plural.js';
 
 // Caps, in code points before escaping, for values from emails and staff lists. Lists are also
 // cut by bytes (see `fitted`), so these only keep one entry readable.
@@ -82,9 +83,6 @@ function factList(facts: readonly Fact[], budget: number, empty: string): CardEl
   return elements;
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 /** A count staff will read: whole, never negative. */
 function count(value: number): number {

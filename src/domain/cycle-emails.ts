@@ -41,6 +41,7 @@ import { describeDaysLeft } from './reminder-schedule.js';
 import { MAX_ORGANISATION_NAME_LENGTH } from './request-subject.js';
 import { addUkDays, addUkYears, formatUkDate, type UkDate } from './review-calendar.js';
 import { clipLine } from './text-escaping.js';
+import { plural } from './plural.js';
 
 export type { EmailContent } from './email-document.js';
 
@@ -124,9 +125,6 @@ function endOf(date: UkDate | Date): string {
   return `the end of ${longDate(date)} (UK time)`;
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 /** "A", "A and B", "A, B and C", as inline parts so each value keeps its own isolation. */
 function andList(values: readonly Inline[]): Inline[] {

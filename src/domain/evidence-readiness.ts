@@ -28,6 +28,7 @@ import {
   type SupportedAwardLevel,
 } from './award.js';
 import { addUkYears, formatUkDate, ukDateOf, type UkDate } from './review-calendar.js';
+import { plural } from './plural.js';
 
 /** One file from the recursive listing of an organisation's folder. */
 export interface EvidenceFile {
@@ -200,9 +201,6 @@ export function currentFromDate(deadline: Date): UkDate {
   return addUkYears(ukDateOf(deadline), -1);
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 export function assessEvidenceReadiness(input: EvidenceReadinessInput): EvidenceReadiness {
   const currentFrom = currentFromDate(input.deadline);

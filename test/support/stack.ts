@@ -39,11 +39,16 @@ export interface StackOptions extends TestEmulatorOptions {
   /** Shortens host.json's wait before a failed message is retried. */
   retryDelayMs?: number;
   settings?: Record<string, string>;
-  /** Review cycles to seed the calendar list with (default: config/review-calendar.json). */
+  /** Review cycles to seed the calendar list with (default: the example calendar, config/examples/review-calendar.example.json). */
   calendarFile?: string;
   /** The fictional sample (as `npm start` uses) or the real NHS ODS files from ../shared. */
   directory?: 'sample' | 'nhs-reference' | 'none';
 }
+
+/** Future cycles that nobody published, for tests that need a deadline to come. */
+export const exampleCalendarFile = join(projectRoot, 'config', 'examples', 'review-calendar.example.json');
+/** The cycles the standard's owners published, and its paused state. */
+export const realCalendarFile = join(projectRoot, 'config', 'review-calendar.json');
 
 export const nhsReferenceData = join(projectRoot, '..', 'shared', 'nhs-reference-data');
 
@@ -102,7 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
   await weqsCommand(processEnv, ['setup']);
-  await weqsCommand(processEnv, ['calendar', 'import', '--file', options.calendarFile ?? join(projectRoot, 'config', 'review-calendar.json')]);
+  await weqsCommand(processEnv, ['calendar', 'import', '--file', options.calendarFile ?? exampleCalendarFile]);
   if (options.directory !== 'none') await weqsCommand(processEnv, options.directory === 'nhs-reference' ? nhsReferenceDirectoryArgs() : sampleDirectoryArgs());
   const start = (port = hostPort): Promise<SpawnedHost> =>
     spawnLocalHost({

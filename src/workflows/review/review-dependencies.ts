@@ -37,6 +37,8 @@ export interface JobAction {
   organisation?: string;
   to?: string;
   action: string;
+  /** Further lines for people, e.g. the readiness summary a reminder would carry. */
+  details?: string[];
 }
 
 export interface JobOptions {

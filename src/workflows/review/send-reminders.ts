@@ -3,6 +3,7 @@ import { renewalOpensOn } from '../../domain/award.js';
 import type { AwardLevel } from '../../domain/award.js';
 import { dueDeadlineReminders, dueExpiryReminders } from '../../domain/reminder-schedule.js';
 import type { ReminderApplication } from '../../domain/reminder-schedule.js';
+import { plural } from '../../domain/plural.js';
 import { findCycle, ukDateOf } from '../../domain/review-calendar.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
@@ -53,7 +54,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
     const item = byReference.get(reminder.applicationRef);
     const intent = `reminder:${reminder.id}`;
     if (!item || (await deps.intents.done(intent))) continue;
-    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `deadline reminder, ${reminder.daysLeft} days before ${reminder.cycleName}` };
+    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `deadline reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.cycleName}` };
     actions.push(action);
     if (options.dryRun) continue;
     try {
@@ -86,7 +87,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
     const intent = `reminder:${reminder.id}`;
     const level = item ? awardLevelOf(item) : undefined;
     if (!item || !level || (await deps.intents.done(intent))) continue;
-    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `award expiry reminder, ${reminder.daysLeft} days before ${reminder.awardExpiresOn}` };
+    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `award expiry reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.awardExpiresOn}` };
     actions.push(action);
     if (options.dryRun) continue;
     try {
