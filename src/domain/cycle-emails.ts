@@ -269,6 +269,16 @@ function readinessSummary(readiness: EvidenceReadiness): Block {
 }
 
 /**
+ * The readiness summary a deadline reminder carries, as plain-text lines, for staff previewing
+ * reminders (`weqs reminders --dry-run`).
+ */
+export function readinessSummaryLines(readiness: EvidenceReadiness): string[] {
+  return render('Evidence readiness', [readinessSummary(readiness)])
+    .text.split('\n')
+    .filter((line) => line.trim() !== '');
+}
+
+/**
  * One action per gap, in the order `missingForLevel` gives them. Commentary boxes are grouped
  * into one line each for "empty" and "names no document", so a form with many empty boxes reads
  * as one task rather than a page of them.

@@ -174,6 +174,10 @@ describe('a simulated review year', () => {
       expect(await sentTo(org, ready ? /being reviewed/i : /not reviewed|next|moved/i)).toHaveLength(1);
     }
     expect(cardsTitled(state, /Submission deadline passed: Spring 2027/)).toHaveLength(1);
+    // The card names where the rolled-over applications went, not "reviews are paused".
+    const closedCard = JSON.stringify(cardsTitled(state, /Submission deadline passed: Spring 2027/));
+    expect(closedCard).toContain('Autumn 2027, deadline 6 Sep 2027');
+    expect(closedCard).not.toMatch(/reviews are paused/);
     expect(cardsTitled(state, /Review calendar rows ignored/)).toHaveLength(1);
     expect(JSON.stringify(cardsTitled(state, /Review calendar rows ignored/))).toMatch(/Typo cycle/);
   }, 180_000);

@@ -1,4 +1,4 @@
-import { awardExpiryReminderEmail, deadlineReminderEmail } from '../../domain/cycle-emails.js';
+import { awardExpiryReminderEmail, deadlineReminderEmail, readinessSummaryLines } from '../../domain/cycle-emails.js';
 import { renewalOpensOn } from '../../domain/award.js';
 import type { AwardLevel } from '../../domain/award.js';
 import { dueDeadlineReminders, dueExpiryReminders } from '../../domain/reminder-schedule.js';
@@ -56,13 +56,17 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
     if (!item || (await deps.intents.done(intent))) continue;
     const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `deadline reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.cycleName}` };
     actions.push(action);
-    if (options.dryRun) continue;
     try {
       const claim = await deps.claims.get(item.fields.OrganisationKey);
       const folderId = claim?.progress.reference === item.fields.Reference ? claim.progress.folderId : undefined;
       if (!folderId) throw new Error('the application has no evidence folder on record');
       const cycle = findCycle(cycles, reminder.cycleId);
+      // Reading the folder changes nothing, so a dry run shows what the email would say.
       const readiness = await applicationEvidence(deps, folderId, reminder.deadlineAt, now);
+      if (options.dryRun) {
+        action.details = readinessSummaryLines(readiness);
+        continue;
+      }
       const content = deadlineReminderEmail({
         ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}),
         organisationName: item.fields.Title,
@@ -78,7 +82,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
       });
       action.action += ` (${await sendToApplicant(deps, item, intent, content)})`;
     } catch (error) {
-      action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
+      action.action += options.dryRun ? ` — its readiness could not be read: ${asError(error).message}` : ` — failed, will retry on the next run: ${asError(error).message}`;
       logger().warn({ err: error, reference: item.fields.Reference }, 'a deadline reminder could not be sent');
     }
   }
