@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { CriteriaCatalogueError } from '../domain/criteria-catalogue.js';
 import { plural } from '../domain/plural.js';
 import { currentAndNextCycles, formatUkDate, isUkDate, parseReviewCalendar, ukStartOfDay } from '../domain/review-calendar.js';
 import { describeStandardState, parseReviewCalendarFile } from '../domain/review-calendar-file.js';
@@ -24,6 +25,8 @@ const usage = `Usage: npm run weqs -- <command> [options]
   calendar import --file FILE   add the cycles in a JSON file that the calendar list does not have yet
   ${Object.keys(reviewJobs).join(' | ')}
       [--as-of DATE] [--dry-run]  run a review-calendar job now, or preview what it would do on DATE
+  catalogue status              whether the published criteria are loaded, or forms point to the framework document
+  catalogue load --file FILE    validate the published framework's criteria (JSON) and store them for new forms
   directory import [files]      build the organisation directory from NHS ODS CSV files and store it
       --etr FILE --epraccur FILE --egdpprac FILE --icb FILE --succ FILE
   replay-failed                 queue every email whose processing failed again
@@ -107,6 +110,26 @@ export async function main(argv: string[], runtimeOf: () => Runtime = getRuntime
       // `calendar` is also a review job (`calendar --as-of DATE --dry-run`).
       if (subcommand === undefined || subcommand.startsWith('--')) return runJob('calendar', argv.slice(1), runtime);
       break;
+    }
+    case 'catalogue': {
+      if (subcommand === 'status') {
+        const status = await runtime.catalogueStatus();
+        console.log(status.state === 'loaded' ? `Criteria catalogue loaded: ${status.title}, version ${status.version}.` : status.message);
+        return 0;
+      }
+      if (subcommand !== 'load') break;
+      const { values } = parseArgs({ args: argv.slice(2), options: { file: { type: 'string' } } });
+      if (!values.file) break;
+      try {
+        const catalogue = await runtime.catalogueStore.save(JSON.parse(await readFile(values.file, 'utf8')));
+        const criteria = catalogue.sections.reduce((sum, section) => sum + section.criteria.length, 0);
+        console.log(`Stored the criteria catalogue version ${catalogue.version}: ${plural(criteria, 'criterion', 'criteria')} in ${plural(catalogue.sections.length, 'section')}. New application forms use it from now on.`);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof CriteriaCatalogueError) && !(error instanceof SyntaxError)) throw error;
+        console.error(`Nothing stored. ${error.message}`);
+        return 1;
+      }
     }
     case 'directory': {
       if (subcommand !== 'import') break;

@@ -36,7 +36,7 @@ import {
   type Inline,
   type ListItem,
 } from './email-document.js';
-import { currentFromDate, type EvidenceDocument, type EvidenceReadiness, type ReadinessGap } from './evidence-readiness.js';
+import { CURRENT_EVIDENCE_RULE, currentFromDate, type EvidenceDocument, type EvidenceReadiness, type ReadinessGap } from './evidence-readiness.js';
 import { describeDaysLeft } from './reminder-schedule.js';
 import { MAX_ORGANISATION_NAME_LENGTH } from './request-subject.js';
 import { addUkDays, addUkYears, formatUkDate, type UkDate } from './review-calendar.js';
@@ -702,7 +702,7 @@ function notAwardedEmail(input: DecisionEmailInput): EmailContent {
       : [p('If you would like feedback on your application, email ', email(input.supportAddress), '.')]),
 
     h2('Applying again'),
-    p('You can apply again when you are ready. A new application needs evidence dated within the 12 months before its submission deadline.'),
+    p(`You can apply again when you are ready. ${CURRENT_EVIDENCE_RULE}`),
     ...newRequestSteps(organisation, input),
     input.nextCycle === undefined ? p('We will tell you the review dates when you apply.') : nextDeadline(input.nextCycle),
     ...getHelp(input.supportAddress, reference),
@@ -848,7 +848,7 @@ export function reviewsResumedEmail(input: ReviewsResumedEmailInput): EmailConte
 
     h2('Key dates'),
     p(strong(`The submission deadline is ${endOf(cycle.submissionDeadline)}.`)),
-    p(`Evidence must be dated within the 12 months before the deadline: on or after ${longDate(currentFromDate(cycle.submissionDeadline))}.`),
+    p(`${CURRENT_EVIDENCE_RULE} For this deadline that is on or after ${longDate(currentFromDate(cycle.submissionDeadline))}.`),
     p('We will email you reminders before the deadline. If your application is not ready by then, it will move to the next review cycle.'),
     p(`We will send you our decision between ${longDate(cycle.decisionsOpen)} and ${longDate(cycle.decisionsClose)}.`),
     ...(input.folderUrl === undefined ? [] : [folderLink(input.folderUrl)]),

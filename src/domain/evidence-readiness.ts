@@ -197,6 +197,13 @@ export function isCommentaryEmpty(commentary: string): boolean {
 }
 
 /** The earliest UK date a document may carry and still be current at `deadline`. */
+/**
+ * The standard's 12-month rule ("evidence needs to be current (dated within the last 12
+ * months)"), said one way everywhere: weqs measures the 12 months back from the submission
+ * deadline, since that is when the evidence is judged.
+ */
+export const CURRENT_EVIDENCE_RULE = 'Evidence must be current: dated within the 12 months before the submission deadline.';
+
 export function currentFromDate(deadline: Date): UkDate {
   return addUkYears(ukDateOf(deadline), -1);
 }
@@ -306,7 +313,7 @@ export function assessEvidenceReadiness(input: EvidenceReadinessInput): Evidence
       const found = entry.missing === undefined ? findDocument(reference) : undefined;
       if (found && !found.current) {
         notes.push(
-          `The commentary for ${entry.criterionId} names '${reference}', which is dated ${formatUkDate(found.date, 'short')}: evidence must be dated within the 12 months before the deadline.`,
+          `The commentary for ${entry.criterionId} names '${reference}', which is dated ${formatUkDate(found.date, 'short')}. ${CURRENT_EVIDENCE_RULE}`,
         );
       }
     }

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import catalogueJson from '../../config/criteria-catalogue.json' with { type: 'json' };
 import type { EmulatorState } from '../../dev/emulator-client.js';
 import { loadConfig } from '../../src/config.js';
+import { frameworkSectionsCatalogue } from '../../src/domain/criteria-catalogue.js';
 import { ukDateOf, ukStartOfDay } from '../../src/domain/review-calendar.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
@@ -115,7 +115,8 @@ describe('a simulated review year', () => {
   }, 120_000);
 
   it('receives evidence at different readiness levels, and one applicant asks for no reminders', async () => {
-    const sections = catalogueJson.sections;
+    // No catalogue is loaded, so forms have the six sections with one commentary box each.
+    const sections = frameworkSectionsCatalogue().sections;
     const docsPerSection: Record<Group, number> = { gold: 2, bronze: 1, few: 0, stale: 1, noform: 1, optout: 2 };
     for (const org of organisations) {
       // Stale evidence is dated in 2025: more than 12 months before the 2027 deadline.

@@ -16,9 +16,10 @@ export async function applicationEvidence(deps: Pick<ReviewDependencies, 'folder
   if (reading && !reading.ok) logger().info({ reason: reading.reason }, 'the uploaded application form could not be read');
   const fileNames = contents.files.map((file) => file.name);
   const criteria = reading?.ok ? reading.criteria : undefined;
+  const catalogue = await deps.catalogue();
   return assessEvidenceReadiness({
     files: contents.files,
-    sections: deps.catalogue.sections.map((section) => ({ id: section.id, title: section.title, folderName: section.folderName })),
+    sections: catalogue.sections.map((section) => ({ id: section.id, title: section.title, folderName: section.folderName })),
     applicationFormName: applicationFormFileName,
     deadline,
     ...(criteria

@@ -19,7 +19,8 @@ export interface ReviewDependencies {
   staff: StaffNotifier;
   /** Whether a one-off action (email, card) was already done, and recording it after doing it. */
   intents: { done(intent: string): Promise<boolean>; once(intent: string, action: () => Promise<void>): Promise<void> };
-  catalogue: CriteriaCatalogue;
+  /** The loaded criteria catalogue, or the six-section stand-in that points to the framework document. */
+  catalogue: () => Promise<CriteriaCatalogue>;
   settings: {
     inboxAddress: string;
     listUrl: () => Promise<string>;

@@ -288,7 +288,7 @@ describe('assessEvidenceReadiness', () => {
       });
       expect(readiness.readyForReview).toBe(true);
       expect(readiness.notes).toContain(
-        "The commentary for HO1 names 'Policy 2023.pdf', which is dated 1 Sep 2023: evidence must be dated within the 12 months before the deadline.",
+        "The commentary for HO1 names 'Policy 2023.pdf', which is dated 1 Sep 2023. Evidence must be current: dated within the 12 months before the submission deadline.",
       );
     });
   });

@@ -90,7 +90,7 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
         done.add(intent);
       },
     },
-    catalogue: testCatalogue,
+    catalogue: () => Promise.resolve(testCatalogue),
     settings: {
       inboxAddress: 'workexperience@nhs.example',
       listUrl: () => Promise.resolve('https://weqs.sharepoint.example/Lists/Applications'),
