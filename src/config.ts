@@ -54,6 +54,15 @@ export const settingsSchema = z
     WEQS_PROCESSING_LEASE_SECONDS: positiveInteger(5, 3600).default(300),
     /** Staff wording for replies while no review cycle is published; a sensible default otherwise. */
     WEQS_REVIEWS_PAUSED_MESSAGE: z.string().min(10).max(1000).optional(),
+    /**
+     * Off by default: the standard asks for a minimum number of documents across the whole
+     * application, so an empty section is advice. Staff may make it a rule.
+     */
+    WEQS_REQUIRE_EVIDENCE_IN_EVERY_SECTION: booleanSetting.default(false),
+    /** Who awards the standard, named on certificates and in emails. */
+    WEQS_AWARDING_BODY: z.string().trim().min(2).max(100).default('NHS England'),
+    /** Where awarded organisations download the digital logo; without it, emails say staff will send it. */
+    WEQS_DIGITAL_LOGO_URL: httpsUrl.optional(),
     WEQS_REFERENCE_PREFIX: z.string().regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters').default('WEQS'),
     WEQS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     AzureWebJobsStorage: z.string().min(1).optional(),
@@ -90,6 +99,10 @@ export interface Config {
   processingLeaseMs: number;
   sweepGraceMs: number;
   reviewsPausedMessage?: string;
+  /** Readiness rules staff switched on beyond the published ones. */
+  extraRules: { documentInEverySection: boolean };
+  awardingBody: string;
+  digitalLogoUrl?: string;
   referencePrefix: string;
   logLevel: Settings['WEQS_LOG_LEVEL'];
   storage: { connectionString: string } | { accountName: string };
@@ -142,6 +155,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     processingLeaseMs: s.WEQS_PROCESSING_LEASE_SECONDS * 1000,
     sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
     ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),
+    extraRules: { documentInEverySection: s.WEQS_REQUIRE_EVIDENCE_IN_EVERY_SECTION },
+    awardingBody: s.WEQS_AWARDING_BODY,
+    ...(s.WEQS_DIGITAL_LOGO_URL ? { digitalLogoUrl: s.WEQS_DIGITAL_LOGO_URL } : {}),
     referencePrefix: s.WEQS_REFERENCE_PREFIX,
     logLevel: s.WEQS_LOG_LEVEL,
     storage: s.AzureWebJobsStorage ? { connectionString: s.AzureWebJobsStorage } : { accountName: s.AzureWebJobsStorage__accountName as string },

@@ -60,6 +60,7 @@ const CAP = {
   odsCode: 20,
   instruction: 200,
   note: 4000,
+  advice: 400,
 } as const;
 
 /** Documents named in one list (stale, misplaced, missing); the rest are counted. */
@@ -207,11 +208,11 @@ function sectionLine(entry: EvidenceReadiness['sections'][number]): ListItem {
 function levelSentence(readiness: EvidenceReadiness): string {
   const level = readiness.supportedLevel;
   if (level === 'none') {
-    return `That is not yet enough for an award: a bronze award needs at least ${AWARD_DOCUMENT_THRESHOLDS.bronze}.`;
+    return `That is below the standard's minimum for any award: at least ${AWARD_DOCUMENT_THRESHOLDS.bronze} for bronze.`;
   }
   const next = AWARD_LEVELS[awardLevelRank(level)];
-  const nextPart = next === undefined ? ', the highest level' : ` (a ${next} award needs ${AWARD_DOCUMENT_THRESHOLDS[next]})`;
-  return `That is enough in number for a ${level} award${nextPart}. The level we award also depends on how well your evidence meets the criteria.`;
+  const nextPart = next === undefined ? '' : ` (${next} needs at least ${AWARD_DOCUMENT_THRESHOLDS[next]})`;
+  return `That meets the standard's minimum number for ${level}${nextPart}. A minimum makes you eligible for a level; the award itself depends on how well your evidence meets the criteria.`;
 }
 
 /** What the folder holds: form, documents per section, stale and misplaced files, commentary, level. */
@@ -264,6 +265,12 @@ function readinessSummary(readiness: EvidenceReadiness): Block {
     items.push(
       item(`Documents named in your commentary but not in your folder: ${readiness.missingReferences.length}.`),
     );
+  }
+  if (readiness.advice.length > 0) {
+    items.push({
+      parts: ['Advice (none of this stops your application being reviewed):'],
+      sublist: ul(...readiness.advice.slice(0, MAX_LISTED_DOCUMENTS).map((advice) => item(clipLine(advice, CAP.advice)))),
+    });
   }
   return ul(...items);
 }
@@ -360,7 +367,7 @@ function gapItems(readiness: EvidenceReadiness, gaps: readonly ReadinessGap[]): 
   return items;
 }
 
-const READY_RULE = `To be ready for review, your folder needs your application form, at least ${AWARD_DOCUMENT_THRESHOLDS.bronze} current documents with at least one in every section folder, and every supporting commentary box filled in, naming the documents that support it.`;
+const READY_RULE = `To be ready for review, your folder needs your application form, at least ${AWARD_DOCUMENT_THRESHOLDS.bronze} current documents (the standard's minimum for bronze), and every supporting commentary box filled in, naming the documents that support it.`;
 
 /**
  * Exactly what `missingForLevel(aim)` reports. When the application is not ready for review and

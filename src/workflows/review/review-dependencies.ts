@@ -26,6 +26,12 @@ export interface ReviewDependencies {
     listUrl: () => Promise<string>;
     calendarUrl: () => Promise<string>;
     reviewsPausedMessage?: string;
+    /** Readiness rules staff switched on beyond the published ones (default none). */
+    extraRules?: { documentInEverySection?: boolean };
+    /** Who awards the standard (WEQS_AWARDING_BODY). */
+    awardingBody?: string;
+    /** Where awarded organisations get the digital logo (WEQS_DIGITAL_LOGO_URL). */
+    digitalLogoUrl?: string;
     deadlineReminderOffsets: readonly number[];
     expiryReminderOffsets: readonly number[];
   };

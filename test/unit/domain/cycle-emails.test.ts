@@ -415,7 +415,7 @@ describe('deadlineReminderEmail', () => {
     expect(text).toContain('Your application is not ready for review yet.');
     expect(text).toContain('Application form: not found in your folder.');
     expect(text).toContain('Current documents (dated on or after 18 January 2026): 5.');
-    expect(text).toContain('That is enough in number for a bronze award (a silver award needs 8).');
+    expect(text).toContain("That meets the standard's minimum number for bronze (silver needs at least 8). A minimum makes you eligible for a level; the award itself depends on how well your evidence meets the criteria.");
     expect(text).toContain(`- ${HO}: 2 current documents`);
     expect(text).toContain(`- ${PP}: 1 current document`);
     expect(text).toContain(`- ${RR}: no current documents (1 is older than 12 months)`);
@@ -424,19 +424,22 @@ describe('deadlineReminderEmail', () => {
     expect(text).toContain('- Feedback form.pdf');
     expect(text).toContain('Supporting commentary: 1 box is empty (RR1).');
     expect(text).toContain('Documents named in your commentary but not in your folder: 1.');
+    // Empty sections are advice: the standard sets a minimum across the whole application.
+    expect(text).toContain('Advice (none of this stops your application being reviewed):');
+    expect(text).toContain("- Post Placement has no documents yet. The standard counts documents across the whole application, but reviewers look for evidence for every section's criteria.");
   });
 
   it('aims at the next level up by default and lists exactly what is missing for it, blockers first', () => {
     const gaps = notReady.missingForLevel('silver');
-    expect(gaps.map((gap) => gap.kind)).toEqual(['form-missing', 'documents-short', 'section-empty', 'section-empty', 'commentary-empty', 'reference-missing']);
+    // Empty sections are advice, not published rules, so they are not among the gaps.
+    expect(gaps.map((gap) => gap.kind)).toEqual(['form-missing', 'documents-short', 'commentary-empty', 'reference-missing']);
     const missing = sectionHtml(email.html, 'What is missing for a silver award');
-    // One list item per gap: five blockers, then the extra documents silver needs.
+    // One list item per gap: three blockers, then the extra documents silver needs.
     expect(missing.match(/<li>/g)).toHaveLength(gaps.length);
     const missingText = plain(missing);
     expect(missingText).toContain('Before we can review your application, you need to:');
     expect(missingText).toContain('Put your application form back in your folder.');
-    expect(missingText).toContain(`Add at least one current document to ${RR} (1 document there is older than 12 months).`);
-    expect(missingText).toContain(`Add at least one current document to ${PO} (it has none).`);
+    expect(missingText).not.toContain('Add at least one current document to');
     expect(missingText).toContain('Fill in the supporting commentary box for RR1.');
     expect(missingText).toContain('Upload "Supervisor training log.pdf", which your commentary for HO1 names');
     expect(missingText).toContain('For a silver award, you also need: at least 8 current documents in total: 3 more than you have now.');
