@@ -134,6 +134,7 @@ export function applicationOpenedEmail(input: ApplicationOpenedEmailInput): Emai
       '. We have set up your application.',
     ),
     p(strong('Your application reference is ', value(reference), '.'), ' Please quote it whenever you contact us.'),
+    p('The award is free of charge.'),
 
     h2('What we have set up'),
     p('We have made a private SharePoint folder for your application. Only you and the national work experience team can see it.'),

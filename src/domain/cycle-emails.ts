@@ -61,6 +61,7 @@ const CAP = {
   instruction: 200,
   note: 4000,
   advice: 400,
+  awardingBody: 100,
 } as const;
 
 /** Documents named in one list (stale, misplaced, missing); the rest are counted. */
@@ -110,6 +111,9 @@ export interface NewRequestDetails {
  * clients show: the organisation name gives way first, because the reference identifies the
  * application and the topic says what the email is about.
  */
+/** Who awards the standard unless staff set WEQS_AWARDING_BODY. */
+export const DEFAULT_AWARDING_BODY = 'NHS England';
+
 function subjectFor(topic: string, organisationName: string, reference: string): string {
   const ref = clipLine(reference, CAP.reference);
   const tail = ref === '' ? '' : ` (${ref})`;
@@ -647,6 +651,10 @@ export interface DecisionEmailInput extends ApplicationEmailBase, NewRequestDeta
   expiresOn?: UkDate;
   /** Only read for an award. */
   certificateUrl?: string;
+  /** Who awards the standard (WEQS_AWARDING_BODY); defaults to `DEFAULT_AWARDING_BODY`. */
+  awardingBody?: string;
+  /** Where to download the digital logo (WEQS_DIGITAL_LOGO_URL); without it, the email says we will send it. */
+  digitalLogoUrl?: string;
   /** Only read when not awarded: where a new application would be reviewed. */
   nextCycle?: CycleDeadline;
 }
@@ -664,8 +672,8 @@ function awardedEmail(input: DecisionEmailInput, level: AwardLevel): EmailConten
   const blocks: Block[] = [
     h1(`Congratulations on your ${level} award`),
     greeting(input.requesterName),
-    p(`We are pleased to tell you that `, value(organisation), ` has been awarded the ${STANDARD_NAME} at `, strong(`${level} level`), '.'),
-    p(`The award was made on ${longDate(input.awardedOn)}. It is valid for two years, until ${endOf(expiresOn)}.`),
+    p(`We are pleased to tell you that `, value(organisation), ` has been awarded the ${STANDARD_NAME} at `, strong(`${level} level`), ` by ${clipLine(input.awardingBody ?? DEFAULT_AWARDING_BODY, CAP.awardingBody)}.`),
+    p(`The award was made on ${longDate(input.awardedOn)}, free of charge. It is valid for two years, until ${endOf(expiresOn)}.`),
   ];
   if (notes.length > 0) blocks.push(h2('Feedback from our reviewers'), ...notes);
   blocks.push(
@@ -676,9 +684,15 @@ function awardedEmail(input: DecisionEmailInput, level: AwardLevel): EmailConten
 
     h2('Displaying your award'),
     ul(
-      item('You can display the quality standard digital logo and your certificate, for example on your website and in information for learners, schools and colleges.'),
+      item('You can display the quality standard digital logo and your certificate to show that your organisation meets the standard, for example on your website and in information for learners, schools and colleges.'),
+      item(
+        input.digitalLogoUrl === undefined
+          ? 'The digital logo is an image file of the quality standard award. We will email it to you separately.'
+          : 'The digital logo is an image file of the quality standard award. You can download it from the link below.',
+      ),
       item(`Say that your award is at ${level} level, and display it only while it is valid: until ${longDate(expiresOn)}.`),
     ),
+    ...(input.digitalLogoUrl === undefined ? [] : [link('Download the digital logo', input.digitalLogoUrl)]),
 
     h2('Keeping your award'),
     p(

@@ -113,6 +113,10 @@ const flat = (text: string) => text.replace(/\s+/g, ' ');
 describe('applicationOpenedEmail', () => {
   const email = applicationOpenedEmail(opened);
 
+  it('says the award is free of charge, as the standard does', () => {
+    expect(email.text).toContain('The award is free of charge.');
+  });
+
   it('names the organisation and the reference in the subject, without RE:', () => {
     expect(email.subject).toBe('Work Experience Quality Standard – Northshire Hospitals NHS Foundation Trust (WEQS-2026-0042)');
   });

@@ -568,13 +568,29 @@ describe('informationRequestedEmail', () => {
 // 5–8. Decisions and awards
 // ---------------------------------------------------------------------------------------------
 
+describe('decisionEmail: the standard\'s own facts', () => {
+  it('names the awarding body (NHS England by default, or the setting), and says the award is free of charge', () => {
+    const text = flat(decisionEmail(gold).text);
+    expect(text).toMatch(/at gold level by NHS England\./);
+    expect(text).toContain('free of charge');
+    expect(flat(decisionEmail({ ...gold, awardingBody: 'Health Education England' }).text)).toMatch(/at gold level by Health Education England\./);
+  });
+
+  it('says what the digital logo is and how to get it: the link when set, otherwise that we will send it', () => {
+    expect(flat(decisionEmail(gold).text)).toContain('The digital logo is an image file of the quality standard award. We will email it to you separately.');
+    const withLink = decisionEmail({ ...gold, digitalLogoUrl: 'https://logo.nhs.example/weqs-gold.png' });
+    expect(withLink.text).toContain('Download the digital logo:\nhttps://logo.nhs.example/weqs-gold.png');
+    expect(withLink.html).toContain('href="https://logo.nhs.example/weqs-gold.png"');
+  });
+});
+
 describe('decisionEmail', () => {
   it('congratulates with the level, two-year validity, the certificate and how to display the award', () => {
     const email = decisionEmail(gold);
     const text = flat(email.text);
     expect(email.subject).toMatch(/^Decision on your application: gold award – /);
     expect(email.html).toContain('<h1>Congratulations on your gold award</h1>');
-    expect(text).toContain(`${ORG} has been awarded the Work Experience Quality Standard at gold level.`);
+    expect(text).toContain(`${ORG} has been awarded the Work Experience Quality Standard at gold level by NHS England.`);
     expect(text).toContain('It is valid for two years, until the end of Monday 2 April 2029 (UK time).');
     expect(email.html).toContain(`<a href="${CERTIFICATE_URL}">Open your certificate</a>`);
     expect(text).toContain('You can display the quality standard digital logo and your certificate');
