@@ -744,6 +744,8 @@ export interface AwardExpiryReminderEmailInput extends ApplicationEmailBase, New
   daysLeft: number;
   /** The first UK day a renewal is accepted; defaults to `renewalOpensOn(expiresOn)`. */
   renewalOpensOn?: UkDate;
+  /** True when no future review cycle is published: say reviews are paused, not "the next cycle". */
+  reviewsPaused?: boolean;
 }
 
 export function awardExpiryReminderEmail(input: AwardExpiryReminderEmailInput): EmailContent {
@@ -763,7 +765,9 @@ export function awardExpiryReminderEmail(input: AwardExpiryReminderEmailInput): 
     h2('Renew your award'),
     p(
       strong(openNow ? 'You can apply to renew it now.' : `You can apply to renew it from ${longDate(opensOn)}.`),
-      ' Renewing means applying again: we set up a new application, and review it in the next review cycle.',
+      input.reviewsPaused === true
+        ? ` Renewing means applying again: we set up a new application. ${reviewsPausedText}`
+        : ' Renewing means applying again: we set up a new application, and review it in the next review cycle.',
     ),
     ...newRequestSteps(organisation, input, openNow ? undefined : longDate(opensOn)),
 

@@ -4,7 +4,7 @@ import type { AwardLevel } from '../../domain/award.js';
 import { dueDeadlineReminders, dueExpiryReminders } from '../../domain/reminder-schedule.js';
 import type { ReminderApplication } from '../../domain/reminder-schedule.js';
 import { plural } from '../../domain/plural.js';
-import { findCycle, ukDateOf } from '../../domain/review-calendar.js';
+import { findCycle, nextSubmissionCycle, ukDateOf } from '../../domain/review-calendar.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { applicationEvidence } from './application-evidence.js';
@@ -103,6 +103,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
         expiresOn: reminder.awardExpiresOn,
         daysLeft: reminder.daysLeft,
         renewalOpensOn: renewalOpensOn(reminder.awardExpiresOn),
+        reviewsPaused: nextSubmissionCycle(cycles, now) === undefined,
         inboxAddress: deps.settings.inboxAddress,
         ...(item.fields.OdsCode ? { odsCode: item.fields.OdsCode } : {}),
         supportAddress: deps.settings.inboxAddress,

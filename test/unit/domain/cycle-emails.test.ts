@@ -568,6 +568,16 @@ describe('informationRequestedEmail', () => {
 // 5–8. Decisions and awards
 // ---------------------------------------------------------------------------------------------
 
+describe('awardExpiryReminderEmail while reviews are paused', () => {
+  it('says reviews are paused instead of pointing to the next review cycle', () => {
+    const input = { organisationName: ORG, reference: REF, award: 'gold' as const, expiresOn: '2027-06-30', daysLeft: 30, inboxAddress: 'workexperience@nhs.example', supportAddress: 'workexperience@nhs.example' };
+    const paused = flat(awardExpiryReminderEmail({ ...input, reviewsPaused: true }).text);
+    expect(paused).toContain('Reviews of applications are paused at the moment. We will email you when new review dates are published.');
+    expect(paused).not.toContain('next review cycle');
+    expect(flat(awardExpiryReminderEmail(input).text)).toContain('review it in the next review cycle');
+  });
+});
+
 describe('decisionEmail: the standard\'s own facts', () => {
   it('names the awarding body (NHS England by default, or the setting), and says the award is free of charge', () => {
     const text = flat(decisionEmail(gold).text);
