@@ -265,7 +265,9 @@ describe('a simulated review year', () => {
     const before = (await outbound()).length;
     const certificates = await ensureDevCertificates();
     const preview = await weqsCommand({ ...stack.settings, WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: '100000', WEQS_SEND_RATE_PER_MINUTE: '60000', NODE_EXTRA_CA_CERTS: await trustBundle(certificates) }, ['reminders', '--as-of', '2027-08-09', '--dry-run']);
-    expect(preview).toMatch(/dry run: nothing sent or changed\): 13 action\(s\)/);
+    expect(preview).toMatch(/dry run: nothing sent or changed\): 13 actions/);
+    // Each reminder shows the readiness summary its email would carry.
+    expect(preview).toMatch(/Current documents \(dated on or after/);
     expect(preview).toContain(orgOf('stale', 3).reference ?? 'missing');
     expect((await outbound()).length).toBe(before);
   }, 120_000);
