@@ -22,8 +22,18 @@ const { values } = parseArgs({
     // Azurite's usual ports, so that UseDevelopmentStorage=true (the example settings) reaches it.
     'storage-ports': { type: 'string', default: '10000,10001,10002' },
     'no-demo': { type: 'boolean', default: false },
+    // The real calendar has no future cycle (the standard is paused); the example one has
+    // invented future cycles for trying reminders and reviews locally.
+    'example-calendar': { type: 'boolean', default: false },
   },
 });
+const calendarFile = values['example-calendar']
+  ? join(projectRoot, 'config', 'examples', 'review-calendar.example.json')
+  : join(projectRoot, 'config', 'review-calendar.json');
+const calendarDescription = values['example-calendar']
+  ? 'the EXAMPLE review calendar (config/examples/review-calendar.example.json): invented future cycles, not published dates'
+  : 'the real review calendar (config/review-calendar.json): only cycles the standard\'s owners published; use --example-calendar for invented future cycles';
+console.log(`Review calendar: ${calendarDescription}.`);
 
 const certificates = await ensureDevCertificates();
 const tenant = await loadDevTenant();
@@ -41,7 +51,7 @@ const settings = embeddedTenantSettings(await readLocalSettings(), {
 const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
 console.log('Preparing the tenant: Applications list columns and the sample organisation directory...');
 await weqsCommand(processEnv, ['setup']);
-await weqsCommand(processEnv, ['calendar', 'import', '--file', join(projectRoot, 'config', 'review-calendar.json')]);
+await weqsCommand(processEnv, ['calendar', 'import', '--file', calendarFile]);
 await weqsCommand(processEnv, sampleDirectoryArgs());
 const calendarSummary = await weqsCommand(processEnv, ['calendar', 'show']);
 console.log('Starting the local Functions host...');
@@ -64,9 +74,11 @@ weqs is running against the embedded Microsoft 365 tenant.
   Azure Storage      Azurite on 127.0.0.1 (blob ${storage.ports.blob}, queue ${storage.ports.queue}, table ${storage.ports.table})
   Inbox              ${inbox}  (${subscriptions.length} change-notification subscription)
 
+  Review calendar    ${calendarDescription}
 ${calendarSummary.split('\n').map((line) => `  ${line.trim()}`).join('\n')}
 
-Preview a review-calendar job (nothing is sent): npm run weqs -- reminders --as-of 2026-12-21 --dry-run
+Preview a review-calendar job (nothing is sent): npm run weqs -- reminders --as-of 2027-04-20 --dry-run
+(with the real calendar no cycle is published, so there is nothing to remind about: start with --example-calendar to try it)
 (other jobs: close-cycle, decisions, information-requests, awards, calendar, digest; npm run weqs -- help)
 
 Send a request email from another terminal:

@@ -61,6 +61,15 @@ export const settingsSchema = z
      * guest of the tenant before sharing their folder. Off: staff do it (infra/README.md).
      */
     WEQS_CREATE_GUESTS: booleanSetting.default(false),
+    /**
+     * Off by default: the standard asks for a minimum number of documents across the whole
+     * application, so an empty section is advice. Staff may make it a rule.
+     */
+    WEQS_REQUIRE_EVIDENCE_IN_EVERY_SECTION: booleanSetting.default(false),
+    /** Who awards the standard, named on certificates and in emails. */
+    WEQS_AWARDING_BODY: z.string().trim().min(2).max(100).default('NHS England'),
+    /** Where awarded organisations download the digital logo; without it, emails say staff will send it. */
+    WEQS_DIGITAL_LOGO_URL: httpsUrl.optional(),
     WEQS_REFERENCE_PREFIX: z.string().regex(/^[A-Z]{2,8}$/, 'must be 2-8 capital letters').default('WEQS'),
     WEQS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /**
@@ -146,6 +155,10 @@ export interface Config {
   sweepGraceMs: number;
   reviewsPausedMessage?: string;
   createGuests: boolean;
+  /** Readiness rules staff switched on beyond the published ones. */
+  extraRules: { documentInEverySection: boolean };
+  awardingBody: string;
+  digitalLogoUrl?: string;
   referencePrefix: string;
   logLevel: Settings['WEQS_LOG_LEVEL'];
   storage: StorageTarget;
@@ -202,6 +215,9 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
     ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),
     createGuests: s.WEQS_CREATE_GUESTS,
+    extraRules: { documentInEverySection: s.WEQS_REQUIRE_EVIDENCE_IN_EVERY_SECTION },
+    awardingBody: s.WEQS_AWARDING_BODY,
+    ...(s.WEQS_DIGITAL_LOGO_URL ? { digitalLogoUrl: s.WEQS_DIGITAL_LOGO_URL } : {}),
     referencePrefix: s.WEQS_REFERENCE_PREFIX,
     logLevel: s.WEQS_LOG_LEVEL,
     storage: storageTarget(s),

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import catalogueJson from '../config/criteria-catalogue.json' with { type: 'json' };
 import { loadConfig } from './config.js';
 import type { Config } from './config.js';
-import { parseCriteriaCatalogue } from './domain/criteria-catalogue.js';
-import type { CriteriaCatalogue } from './domain/criteria-catalogue.js';
+import type { CatalogueStatus, CriteriaCatalogue } from './domain/criteria-catalogue.js';
 import type { ReviewCalendar } from './domain/review-calendar.js';
 import { ApplicationsList } from './graph/applications-list.js';
 import { EvidenceFolder } from './graph/evidence-folder.js';
@@ -19,6 +17,7 @@ import type { SiteContext } from './graph/site-context.js';
 import { rootLogger } from './logging.js';
 import { OutgoingMail } from './mail/outgoing-mail.js';
 import { blobServiceClient } from './storage/blobs.js';
+import { CriteriaCatalogueStore } from './storage/criteria-catalogue-store.js';
 import { InboundLedger } from './storage/inbound-ledger.js';
 import { OrganisationClaimsTable } from './storage/organisation-claims.js';
 import { OrganisationDirectoryStore } from './storage/organisation-directory-store.js';
@@ -46,7 +45,12 @@ export interface Runtime {
   ledger: InboundLedger;
   serviceState: ServiceState;
   directory: OrganisationDirectoryStore;
-  catalogue: CriteriaCatalogue;
+  /** The loaded criteria catalogue, or the six-section stand-in that points to the framework document. */
+  catalogue: () => Promise<CriteriaCatalogue>;
+  /** Where staff load the catalogue (`weqs catalogue load`). */
+  catalogueStore: CriteriaCatalogueStore;
+  /** Whether a published catalogue is loaded; `weqs doctor` warns while it is missing. */
+  catalogueStatus: () => Promise<CatalogueStatus>;
   calendar: () => Promise<ReviewCalendar>;
   calendarList: ReviewCalendarList;
   inbound: InboundDependencies;
@@ -68,7 +72,8 @@ export function createRuntime(config: Config): Runtime {
   const ledger = new InboundLedger(tables, config.processingLeaseMs);
   const sentMail = new SentMailLedger(tables);
   const directory = new OrganisationDirectoryStore(blobServiceClient(config.storage, credential));
-  const catalogue = parseCriteriaCatalogue(catalogueJson);
+  const catalogueStore = new CriteriaCatalogueStore(blobServiceClient(config.storage, credential));
+  const catalogue = (): Promise<CriteriaCatalogue> => catalogueStore.load();
   const calendarList = new ReviewCalendarList(graph, async () => (await site()).siteId, config.site.calendarList);
   const calendarSource = new CalendarSource(() => calendarList.rows(), config.calendarCacheMs);
   const calendar = async (): Promise<ReviewCalendar> => (await calendarSource.get()).cycles;
@@ -92,6 +97,8 @@ export function createRuntime(config: Config): Runtime {
     serviceState,
     directory,
     catalogue,
+    catalogueStore,
+    catalogueStatus: () => catalogueStore.status(),
     calendar,
     calendarList,
     inbound: {
@@ -138,6 +145,9 @@ export function createRuntime(config: Config): Runtime {
         listUrl,
         calendarUrl: () => calendarList.webUrl(),
         ...(config.reviewsPausedMessage ? { reviewsPausedMessage: config.reviewsPausedMessage } : {}),
+        extraRules: config.extraRules,
+        awardingBody: config.awardingBody,
+        ...(config.digitalLogoUrl ? { digitalLogoUrl: config.digitalLogoUrl } : {}),
         deadlineReminderOffsets: config.reminders.deadlineDays,
         expiryReminderOffsets: config.reminders.expiryDays,
       },

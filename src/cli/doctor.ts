@@ -129,11 +129,12 @@ export async function runDoctor(environment: Record<string, string | undefined>,
     return { verdict: 'pass', detail: `site, '${config.site.evidenceLibrary}' library and '${config.site.applicationsList}' list with its ${applicationsListColumns.length} columns and indexes` };
   });
 
-  await check(lines, 'criteria catalogue', config, async () =>
-    runtime.catalogue.source.kind === 'published'
-      ? { verdict: 'pass', detail: `published framework, version ${runtime.catalogue.version}` }
-      : { verdict: 'warn', detail: `placeholder criteria (version ${runtime.catalogue.version}): application forms list placeholder criteria`, fix: 'replace config/criteria-catalogue.json with the published criteria (source.kind "published") and redeploy' },
-  );
+  await check(lines, 'criteria catalogue', config, async () => {
+    const status = await runtime.catalogueStatus();
+    return status.state === 'loaded'
+      ? { verdict: 'pass', detail: `published framework "${status.title}", version ${status.version}` }
+      : { verdict: 'warn', detail: 'no criteria catalogue loaded: forms have one commentary box per section and point to the framework document', fix: 'npm run weqs -- catalogue load --file FILE (the published criteria)' };
+  });
 
   await check(lines, 'review calendar', config, async () => {
     const calendar = await runtime.review.calendar();

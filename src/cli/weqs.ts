@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { currentAndNextCycles, formatUkDate, isUkDate, ukStartOfDay } from '../domain/review-calendar.js';
+import { CriteriaCatalogueError } from '../domain/criteria-catalogue.js';
+import { plural } from '../domain/plural.js';
+import { currentAndNextCycles, formatUkDate, isUkDate, parseReviewCalendar, ukStartOfDay } from '../domain/review-calendar.js';
+import { describeStandardState, parseReviewCalendarFile } from '../domain/review-calendar-file.js';
 import { ensureApplicationsListColumns } from '../graph/applications-list.js';
 import { ensureReviewCalendarList } from '../graph/review-calendar-list.js';
 import { isReviewJob, reviewJobs, runReviewJob } from '../workflows/review/review-jobs.js';
+import type { ReviewJobName } from '../workflows/review/review-jobs.js';
 import { buildDirectoryFromOds } from '../organisations/ods-import.js';
 import type { OdsFiles } from '../organisations/ods-import.js';
 import { loadConfig } from '../config.js';
@@ -11,6 +15,7 @@ import { getRuntime } from '../runtime.js';
 import { doctorCommand } from './doctor-command.js';
 import { grantSiteCommand } from './grant-site.js';
 import { reportCommandFailure } from './service-errors.js';
+import type { Runtime } from '../runtime.js';
 import { queueNames } from '../storage/queues.js';
 
 /**
@@ -24,6 +29,8 @@ const usage = `Usage: npm run weqs -- <command> [options]
   calendar import --file FILE   add the cycles in a JSON file that the calendar list does not have yet
   ${Object.keys(reviewJobs).join(' | ')}
       [--as-of DATE] [--dry-run]  run a review-calendar job now, or preview what it would do on DATE
+  catalogue status              whether the published criteria are loaded, or forms point to the framework document
+  catalogue load --file FILE    validate the published framework's criteria (JSON) and store them for new forms
   directory import [files]      build the organisation directory from NHS ODS CSV files and store it
       --etr FILE --epraccur FILE --egdpprac FILE --icb FILE --succ FILE
   replay-failed                 queue every email whose processing failed again
@@ -48,11 +55,29 @@ export function parseAsOf(value: string | undefined): Date {
   return instant;
 }
 
-export async function main(argv: string[]): Promise<number> {
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function runJob(job: ReviewJobName, args: string[], runtime: Runtime): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'as-of': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+  const now = parseAsOf(values['as-of']);
+  const dryRun = values['dry-run'];
+  const actions = await runReviewJob(job, runtime.review, { now, dryRun });
+  console.log(`${job} as of ${now.toISOString()}${dryRun ? ' (dry run: nothing sent or changed)' : ''}: ${plural(actions.length, 'action')}`);
+  for (const action of actions) {
+    console.log(`  ${action.reference ?? ''} ${action.organisation ?? ''}${action.to ? ` <${action.to}>` : ''}: ${action.action}`.replace(/\s+:/, ':'));
+    for (const line of action.details ?? []) console.log(`      ${line}`);
+  }
+  return 0;
+}
+
+/** `runtimeOf` lets tests give the command an in-memory runtime; the CLI builds it from the settings. */
+export async function main(argv: string[], runtimeOf: () => Runtime = getRuntime): Promise<number> {
   const [command, subcommand] = argv;
   if (command === 'doctor') return doctorCommand(argv.slice(1));
   if (command === 'grant-site') return grantSiteCommand(argv.slice(1));
-  const runtime = getRuntime();
+  const runtime = runtimeOf();
   switch (command) {
     case 'help':
     case '--help':
@@ -70,8 +95,15 @@ export async function main(argv: string[]): Promise<number> {
       if (subcommand === 'import') {
         const { values } = parseArgs({ args: argv.slice(2), options: { file: { type: 'string' } } });
         if (!values.file) break;
-        const rows = JSON.parse(await readFile(values.file, 'utf8')) as Record<string, unknown>[];
-        console.log(`Added ${await runtime.calendarList.importCycles(rows)} cycle(s) to the calendar.`);
+        const file = parseReviewCalendarFile(JSON.parse(await readFile(values.file, 'utf8')));
+        const parsed = parseReviewCalendar(file.rows);
+        for (const rejected of parsed.rejected) console.log(`  Not valid, not imported: ${rejected.label}: ${rejected.reasons.join(' ')}`);
+        for (const warning of parsed.warnings) console.log(`  Check ${warning.label}: ${warning.message}`);
+        const valid = new Set(parsed.cycles.map((cycle) => cycle.id.toLowerCase()));
+        const rows = file.rows.filter((row): row is Record<string, unknown> => isRecord(row) && valid.has(String(row.id ?? '').trim().toLowerCase()));
+        const added = await runtime.calendarList.importCycles(rows);
+        console.log(`Added ${plural(added, 'cycle')} to the calendar from ${values.file}.`);
+        if (file.standard) console.log(`  ${describeStandardState(file.standard)}`);
         return 0;
       }
       if (subcommand === 'show') {
@@ -79,13 +111,36 @@ export async function main(argv: string[]): Promise<number> {
         const now = parseAsOf(values['as-of']);
         const parsed = await runtime.review.calendar();
         const { current, next } = currentAndNextCycles(parsed.cycles, now);
-        console.log(`Review calendar as of ${formatUkDate(now)}: ${parsed.cycles.length} cycle(s).`);
+        console.log(`Review calendar as of ${formatUkDate(now)}: ${plural(parsed.cycles.length, 'cycle')}.`);
         console.log(current ? `  Current cycle: ${current.name}` : '  No cycle is in review or sending decisions.');
         console.log(next ? `  Next deadline: end of ${formatUkDate(next.submissionDeadline)} (${next.name}); decisions ${formatUkDate(next.decisionsOpen, 'medium')} to ${formatUkDate(next.decisionsClose, 'medium')}` : '  No future cycle is published: reviews are paused.');
         for (const rejected of parsed.rejected) console.log(`  Ignored ${rejected.label}: ${rejected.reasons.join(' ')}`);
+        for (const warning of parsed.warnings) console.log(`  Check ${warning.label}: ${warning.message}`);
         return 0;
       }
+      // `calendar` is also a review job (`calendar --as-of DATE --dry-run`).
+      if (subcommand === undefined || subcommand.startsWith('--')) return runJob('calendar', argv.slice(1), runtime);
       break;
+    }
+    case 'catalogue': {
+      if (subcommand === 'status') {
+        const status = await runtime.catalogueStatus();
+        console.log(status.state === 'loaded' ? `Criteria catalogue loaded: ${status.title}, version ${status.version}.` : status.message);
+        return 0;
+      }
+      if (subcommand !== 'load') break;
+      const { values } = parseArgs({ args: argv.slice(2), options: { file: { type: 'string' } } });
+      if (!values.file) break;
+      try {
+        const catalogue = await runtime.catalogueStore.save(JSON.parse(await readFile(values.file, 'utf8')));
+        const criteria = catalogue.sections.reduce((sum, section) => sum + section.criteria.length, 0);
+        console.log(`Stored the criteria catalogue version ${catalogue.version}: ${plural(criteria, 'criterion', 'criteria')} in ${plural(catalogue.sections.length, 'section')}. New application forms use it from now on.`);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof CriteriaCatalogueError) && !(error instanceof SyntaxError)) throw error;
+        console.error(`Nothing stored. ${error.message}`);
+        return 1;
+      }
     }
     case 'directory': {
       if (subcommand !== 'import') break;
@@ -115,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const poison = await runtime.queues.client(`${queueNames.inboundMessages}-poison`);
       await poison.clearMessages();
-      console.log(`Queued ${failed.length} failed email(s) again.`);
+      console.log(`Queued ${plural(failed.length, 'failed email')} again.`);
       return 0;
     }
     case 'outcomes': {
@@ -125,13 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     default: {
       if (!command || !isReviewJob(command)) break;
-      const { values } = parseArgs({ args: argv.slice(1), options: { 'as-of': { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
-      const now = parseAsOf(values['as-of']);
-      const dryRun = values['dry-run'];
-      const actions = await runReviewJob(command, runtime.review, { now, dryRun });
-      console.log(`${command} as of ${now.toISOString()}${dryRun ? ' (dry run: nothing sent or changed)' : ''}: ${actions.length} action(s)`);
-      for (const action of actions) console.log(`  ${action.reference ?? ''} ${action.organisation ?? ''}${action.to ? ` <${action.to}>` : ''}: ${action.action}`.replace(/\s+:/, ':'));
-      return 0;
+      return runJob(command, argv.slice(1), runtime);
     }
   }
   console.error(usage);

@@ -29,7 +29,9 @@ import {
   WidthType,
 } from 'docx';
 import { AWARD_DOCUMENT_THRESHOLDS, AWARD_LEVELS, formatAwardLevel } from '../domain/award.js';
+import { FRAMEWORK_DOCUMENT_NAME, FRAMEWORK_DOCUMENT_WHERE } from '../domain/criteria-catalogue.js';
 import type { CatalogueSection, CriteriaCatalogue, Criterion } from '../domain/criteria-catalogue.js';
+import { CURRENT_EVIDENCE_RULE } from '../domain/evidence-readiness.js';
 import { formatUkDate } from '../domain/review-calendar.js';
 import {
   COMMENTARY_PLACEHOLDER,
@@ -93,7 +95,7 @@ export async function buildApplicationForm(input: ApplicationFormInput): Promise
         children: [
           new Paragraph({ heading: HeadingLevel.TITLE, children: [text(FORM_TITLE)] }),
           ...detailsBlock({ ...input, organisationName, reference }),
-          ...placeholderNotice(input.catalogue),
+          ...criteriaNotice(input.catalogue),
           ...howToComplete(input.nextDeadline === undefined ? undefined : singleLine(input.nextDeadline)),
           ...input.catalogue.sections.flatMap((section, index) => sectionBlock(section, index)),
         ],
@@ -126,15 +128,23 @@ function detailsBlock(input: ApplicationFormInput): (Paragraph | ContentControl)
   ];
 }
 
-function placeholderNotice(catalogue: CriteriaCatalogue): Paragraph[] {
-  if (catalogue.source.kind !== 'placeholder') return [];
+/**
+ * While no catalogue is loaded, the form names where the criteria are instead of listing any.
+ * A placeholder catalogue never reaches here in service (the store loads published criteria
+ * only); if one is passed, building the form fails rather than send made-up criteria.
+ */
+function criteriaNotice(catalogue: CriteriaCatalogue): Paragraph[] {
+  if (catalogue.source.kind === 'placeholder') throw new RangeError('Placeholder criteria must not be sent to applicants.');
+  if (catalogue.source.kind !== 'framework-document') return [];
   return [
     new Paragraph({
       spacing: { before: 240 },
       border: { left: { style: BorderStyle.SINGLE, size: 24, color: HEADING_COLOUR, space: 8 } },
       children: [
-        text('Draft criteria: ', { bold: true }),
-        text('the criteria in this form are placeholders, not the published Work Experience Quality Standard Framework.'),
+        text('Where the criteria are: ', { bold: true }),
+        text(
+          `the criteria for each section are in the ${FRAMEWORK_DOCUMENT_NAME} document, ${FRAMEWORK_DOCUMENT_WHERE}. Each section below has one supporting commentary box: in it, explain how you meet each of that section's criteria, naming the documents that show it.`,
+        ),
       ],
     }),
   ];
@@ -145,11 +155,13 @@ function howToComplete(nextDeadline: string | undefined): (Paragraph | Table)[] 
     heading1('How to complete this form'),
     heading2('Evidence'),
     bullet('We only accept evidence about face-to-face work experience. Evidence about pre-employment programmes or online work-related learning cannot be accepted.'),
-    bullet('Evidence must be current: every document must be dated within the 12 months before you submit.'),
+    bullet(CURRENT_EVIDENCE_RULE),
     bullet(
       'Include completed documents, not only blank templates, that show your templates are used by a variety of host departments and completed by learners. Anonymise them: remove learners\u2019, patients\u2019 and staff members\u2019 personal details.',
     ),
-    paragraph('The award you can receive depends on how many completed, anonymised documents you provide across the whole application:'),
+    paragraph(
+      'The standard sets a minimum number of completed, anonymised documents across the whole application to be eligible for each award. Meeting a minimum makes you eligible for that level; the award itself depends on how well your evidence meets the criteria.',
+    ),
     thresholdsTable(),
     heading2('Supporting commentary'),
     bullet('Complete every supporting commentary box. A criterion without commentary cannot be assessed.'),

@@ -10,6 +10,7 @@
  * line, capped and HTML-escaped; no email ever mentions another organisation's requester, folder
  * or reference.
  */
+import { CURRENT_EVIDENCE_RULE } from './evidence-readiness.js';
 import { AWARD_DOCUMENT_THRESHOLDS } from './award.js';
 import { MAX_ORGANISATION_NAME_LENGTH } from './request-subject.js';
 import {
@@ -135,6 +136,7 @@ export function applicationOpenedEmail(input: ApplicationOpenedEmailInput): Emai
       '. We have set up your application.',
     ),
     p(strong('Your application reference is ', value(reference), '.'), ' Please quote it whenever you contact us.'),
+    p('The award is free of charge.'),
 
     h2('What we have set up'),
     p('We have made a private SharePoint folder for your application. Only you and the national work experience team can see it.'),
@@ -170,7 +172,7 @@ export function applicationOpenedEmail(input: ApplicationOpenedEmailInput): Emai
 
     h2('Evidence rules'),
     ul(
-      item('Evidence must be current: dated within the 12 months before the submission deadline.'),
+      item(CURRENT_EVIDENCE_RULE),
       item(
         'Upload completed, anonymised documents, not blank templates. They should show that your templates are used by a range of host departments and completed by learners.',
       ),

@@ -1,5 +1,6 @@
 /**
- * The framework's criteria, as staff maintain them in `config/criteria-catalogue.json`.
+ * The framework's criteria, as staff load them (`npm run weqs -- catalogue load --file FILE`; the
+ * shape is in `config/examples/criteria-catalogue.example.json`).
  *
  * The catalogue drives the application form (one commentary box per criterion) and the SharePoint
  * folder layout (one subfolder per section), so a mistake in it reaches applicants. Parsing is
@@ -59,12 +60,15 @@ const sectionSchema = z.strictObject({
   criteria: z.array(criterionSchema).min(1, { error: 'A section needs at least one criterion.' }).readonly(),
 });
 
-// `placeholder` marks criteria written to get the service running; the form says so, so that
-// nobody mistakes them for the published framework.
+// `placeholder` marks criteria written for tests and examples: they can be parsed but never
+// loaded for applicants (see `parsePublishedCatalogue`). `framework-document` is weqs's built-in
+// stand-in while no catalogue is loaded: one commentary box per section, pointing to the
+// published framework document for the criteria.
 const sourceSchema = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({ kind: z.literal('placeholder'), note: trimmedText('Source note', 1000) }),
+    z.strictObject({ kind: z.literal('framework-document'), note: trimmedText('Source note', 1000) }),
     z.strictObject({
       kind: z.literal('published'),
       title: trimmedText('Source title', 200),
@@ -72,7 +76,7 @@ const sourceSchema = z.discriminatedUnion(
       url: z.url({ error: 'Source url must be a web address.' }).optional(),
     }),
   ],
-  { error: 'Source must say whether the criteria are a "placeholder" or the "published" framework (field "kind").' },
+  { error: 'Source must say the criteria are the "published" framework (field "kind").' },
 );
 
 const catalogueSchema = z.strictObject({
@@ -222,4 +226,88 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return 'text';
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue applicants see
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The six sections as weqs names their folders. Folders are created when an application opens,
+ * so a loaded catalogue must keep these ids and folder names.
+ */
+export const FRAMEWORK_SECTIONS: readonly { id: string; title: (typeof FRAMEWORK_SECTION_TITLES)[number]; folderName: string }[] = [
+  { id: 'HO', title: 'Healthcare organisation', folderName: '1 Healthcare organisation' },
+  { id: 'PP', title: 'Pre-Placement', folderName: '2 Pre-Placement' },
+  { id: 'PI', title: 'Placement Induction', folderName: '3 Placement Induction' },
+  { id: 'DP', title: 'During Placement', folderName: '4 During Placement' },
+  { id: 'RR', title: 'Reflection and Review', folderName: '5 Reflection and Review' },
+  { id: 'PO', title: 'Post Placement', folderName: '6 Post Placement' },
+];
+
+/** Where applicants find the criteria while no catalogue is loaded, in the standard's own words. */
+export const FRAMEWORK_DOCUMENT_NAME = 'Work Experience Quality Standard Framework';
+export const FRAMEWORK_DOCUMENT_WHERE =
+  'published on the Work Experience Quality Standard page (in its Related Documents section)';
+
+/**
+ * What applicants get until staff load the published framework: the six sections, each with one
+ * supporting-commentary box, and the criteria left to the framework document. Nothing here is a
+ * criterion weqs made up.
+ */
+export function frameworkSectionsCatalogue(): CriteriaCatalogue {
+  return {
+    version: 'framework-sections-1',
+    source: {
+      kind: 'framework-document',
+      note: `No criteria catalogue is loaded: the criteria are in the ${FRAMEWORK_DOCUMENT_NAME} document, ${FRAMEWORK_DOCUMENT_WHERE}.`,
+    },
+    sections: FRAMEWORK_SECTIONS.map((section, index) => ({
+      ...section,
+      criteria: [
+        {
+          id: `Section-${index + 1}`,
+          text: `Every criterion in the ${section.title} section of the ${FRAMEWORK_DOCUMENT_NAME}.`,
+        },
+      ],
+    })),
+  };
+}
+
+/**
+ * A catalogue staff want applicants to see: valid, from the published framework, and with the
+ * section ids and folder names that applicants' folders already have. Throws
+ * `CriteriaCatalogueError` listing every problem.
+ */
+export function parsePublishedCatalogue(json: unknown): CriteriaCatalogue {
+  const catalogue = parseCriteriaCatalogue(json);
+  const problems: string[] = [];
+  if (catalogue.source.kind !== 'published') {
+    problems.push(
+      `source.kind: is "${catalogue.source.kind}"; only the published framework's criteria can be loaded for applicants (set "kind": "published" with its title once the criteria are copied from it).`,
+    );
+  }
+  catalogue.sections.forEach((section, index) => {
+    const expected = FRAMEWORK_SECTIONS[index];
+    if (expected && (section.id !== expected.id || section.folderName !== expected.folderName)) {
+      problems.push(
+        `sections[${index}]: must keep id "${expected.id}" and folderName "${expected.folderName}", the folder applicants already have for ${expected.title}.`,
+      );
+    }
+  });
+  if (problems.length > 0) throw new CriteriaCatalogueError(problems);
+  return catalogue;
+}
+
+/** Whether applicants get the published criteria, or the six-section form that points to the framework document. */
+export type CatalogueStatus =
+  | { state: 'loaded'; version: string; title: string }
+  | { state: 'missing'; message: string };
+
+export function catalogueStatusOf(catalogue: CriteriaCatalogue): CatalogueStatus {
+  if (catalogue.source.kind === 'published') return { state: 'loaded', version: catalogue.version, title: catalogue.source.title };
+  return {
+    state: 'missing',
+    message: `No criteria catalogue is loaded: application forms have one commentary box per section and point to the ${FRAMEWORK_DOCUMENT_NAME} document. Load the published criteria with: npm run weqs -- catalogue load --file FILE`,
+  };
 }

@@ -25,6 +25,7 @@ import {
   type TeamsWebhookPayload,
 } from './staff-cards.js';
 import { clipLine, escapeCardText } from './text-escaping.js';
+import { plural, pluralWord } from './plural.js';
 
 // Caps, in code points before escaping, for values from emails and staff lists. Lists are also
 // cut by bytes (see `fitted`), so these only keep one entry readable.
@@ -82,9 +83,6 @@ function factList(facts: readonly Fact[], budget: number, empty: string): CardEl
   return elements;
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 /** A count staff will read: whole, never negative. */
 function count(value: number): number {
@@ -138,7 +136,7 @@ export function cycleClosedCard(input: CycleClosedCardInput): TeamsWebhookPayloa
       heading(`Submission deadline passed: ${clipLine(input.cycle.name, CAP.cycle)}`),
       paragraph(
         `${escapeCardText(`The submission deadline for`)} ${cycle} ${escapeCardText(
-          `passed at the end of ${short(input.cycle.submissionDeadline)}. weqs moved ${plural(entered, 'application', 'applications')} that were ready into review (their folders are now read-only for applicants) and rolled ${plural(rolled, 'application', 'applications')} that were not ready over to the next cycle. Every applicant has been emailed.`,
+          `passed at the end of ${short(input.cycle.submissionDeadline)}. weqs moved ${plural(entered, 'application')} that ${pluralWord(entered, 'was', 'were')} ready into review (their folders are now read-only for applicants) and rolled ${plural(rolled, 'application')} that ${pluralWord(rolled, 'was', 'were')} not ready over to ${next === undefined ? 'no cycle: none is published yet' : 'the next cycle'}. Every applicant has been emailed.`,
         )}`,
       ),
       factSet([

@@ -36,11 +36,12 @@ import {
   type Inline,
   type ListItem,
 } from './email-document.js';
-import { currentFromDate, type EvidenceDocument, type EvidenceReadiness, type ReadinessGap } from './evidence-readiness.js';
+import { CURRENT_EVIDENCE_RULE, currentFromDate, type EvidenceDocument, type EvidenceReadiness, type ReadinessGap } from './evidence-readiness.js';
 import { describeDaysLeft } from './reminder-schedule.js';
 import { MAX_ORGANISATION_NAME_LENGTH } from './request-subject.js';
 import { addUkDays, addUkYears, formatUkDate, type UkDate } from './review-calendar.js';
 import { clipLine } from './text-escaping.js';
+import { plural } from './plural.js';
 
 export type { EmailContent } from './email-document.js';
 
@@ -59,6 +60,8 @@ const CAP = {
   odsCode: 20,
   instruction: 200,
   note: 4000,
+  advice: 400,
+  awardingBody: 100,
 } as const;
 
 /** Documents named in one list (stale, misplaced, missing); the rest are counted. */
@@ -108,6 +111,9 @@ export interface NewRequestDetails {
  * clients show: the organisation name gives way first, because the reference identifies the
  * application and the topic says what the email is about.
  */
+/** Who awards the standard unless staff set WEQS_AWARDING_BODY. */
+export const DEFAULT_AWARDING_BODY = 'NHS England';
+
 function subjectFor(topic: string, organisationName: string, reference: string): string {
   const ref = clipLine(reference, CAP.reference);
   const tail = ref === '' ? '' : ` (${ref})`;
@@ -124,9 +130,6 @@ function endOf(date: UkDate | Date): string {
   return `the end of ${longDate(date)} (UK time)`;
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 /** "A", "A and B", "A, B and C", as inline parts so each value keeps its own isolation. */
 function andList(values: readonly Inline[]): Inline[] {
@@ -209,11 +212,11 @@ function sectionLine(entry: EvidenceReadiness['sections'][number]): ListItem {
 function levelSentence(readiness: EvidenceReadiness): string {
   const level = readiness.supportedLevel;
   if (level === 'none') {
-    return `That is not yet enough for an award: a bronze award needs at least ${AWARD_DOCUMENT_THRESHOLDS.bronze}.`;
+    return `That is below the standard's minimum for any award: at least ${AWARD_DOCUMENT_THRESHOLDS.bronze} for bronze.`;
   }
   const next = AWARD_LEVELS[awardLevelRank(level)];
-  const nextPart = next === undefined ? ', the highest level' : ` (a ${next} award needs ${AWARD_DOCUMENT_THRESHOLDS[next]})`;
-  return `That is enough in number for a ${level} award${nextPart}. The level we award also depends on how well your evidence meets the criteria.`;
+  const nextPart = next === undefined ? '' : ` (${next} needs at least ${AWARD_DOCUMENT_THRESHOLDS[next]})`;
+  return `That meets the standard's minimum number for ${level}${nextPart}. A minimum makes you eligible for a level; the award itself depends on how well your evidence meets the criteria.`;
 }
 
 /** What the folder holds: form, documents per section, stale and misplaced files, commentary, level. */
@@ -267,7 +270,23 @@ function readinessSummary(readiness: EvidenceReadiness): Block {
       item(`Documents named in your commentary but not in your folder: ${readiness.missingReferences.length}.`),
     );
   }
+  if (readiness.advice.length > 0) {
+    items.push({
+      parts: ['Advice (none of this stops your application being reviewed):'],
+      sublist: ul(...readiness.advice.slice(0, MAX_LISTED_DOCUMENTS).map((advice) => item(clipLine(advice, CAP.advice)))),
+    });
+  }
   return ul(...items);
+}
+
+/**
+ * The readiness summary a deadline reminder carries, as plain-text lines, for staff previewing
+ * reminders (`weqs reminders --dry-run`).
+ */
+export function readinessSummaryLines(readiness: EvidenceReadiness): string[] {
+  return render('Evidence readiness', [readinessSummary(readiness)])
+    .text.split('\n')
+    .filter((line) => line.trim() !== '');
 }
 
 /**
@@ -352,7 +371,7 @@ function gapItems(readiness: EvidenceReadiness, gaps: readonly ReadinessGap[]): 
   return items;
 }
 
-const READY_RULE = `To be ready for review, your folder needs your application form, at least ${AWARD_DOCUMENT_THRESHOLDS.bronze} current documents with at least one in every section folder, and every supporting commentary box filled in, naming the documents that support it.`;
+const READY_RULE = `To be ready for review, your folder needs your application form, at least ${AWARD_DOCUMENT_THRESHOLDS.bronze} current documents (the standard's minimum for bronze), and every supporting commentary box filled in, naming the documents that support it.`;
 
 /**
  * Exactly what `missingForLevel(aim)` reports. When the application is not ready for review and
@@ -632,6 +651,10 @@ export interface DecisionEmailInput extends ApplicationEmailBase, NewRequestDeta
   expiresOn?: UkDate;
   /** Only read for an award. */
   certificateUrl?: string;
+  /** Who awards the standard (WEQS_AWARDING_BODY); defaults to `DEFAULT_AWARDING_BODY`. */
+  awardingBody?: string;
+  /** Where to download the digital logo (WEQS_DIGITAL_LOGO_URL); without it, the email says we will send it. */
+  digitalLogoUrl?: string;
   /** Only read when not awarded: where a new application would be reviewed. */
   nextCycle?: CycleDeadline;
 }
@@ -649,8 +672,8 @@ function awardedEmail(input: DecisionEmailInput, level: AwardLevel): EmailConten
   const blocks: Block[] = [
     h1(`Congratulations on your ${level} award`),
     greeting(input.requesterName),
-    p(`We are pleased to tell you that `, value(organisation), ` has been awarded the ${STANDARD_NAME} at `, strong(`${level} level`), '.'),
-    p(`The award was made on ${longDate(input.awardedOn)}. It is valid for two years, until ${endOf(expiresOn)}.`),
+    p(`We are pleased to tell you that `, value(organisation), ` has been awarded the ${STANDARD_NAME} at `, strong(`${level} level`), ` by ${clipLine(input.awardingBody ?? DEFAULT_AWARDING_BODY, CAP.awardingBody)}.`),
+    p(`The award was made on ${longDate(input.awardedOn)}, free of charge. It is valid for two years, until ${endOf(expiresOn)}.`),
   ];
   if (notes.length > 0) blocks.push(h2('Feedback from our reviewers'), ...notes);
   blocks.push(
@@ -661,9 +684,15 @@ function awardedEmail(input: DecisionEmailInput, level: AwardLevel): EmailConten
 
     h2('Displaying your award'),
     ul(
-      item('You can display the quality standard digital logo and your certificate, for example on your website and in information for learners, schools and colleges.'),
+      item('You can display the quality standard digital logo and your certificate to show that your organisation meets the standard, for example on your website and in information for learners, schools and colleges.'),
+      item(
+        input.digitalLogoUrl === undefined
+          ? 'The digital logo is an image file of the quality standard award. We will email it to you separately.'
+          : 'The digital logo is an image file of the quality standard award. You can download it from the link below.',
+      ),
       item(`Say that your award is at ${level} level, and display it only while it is valid: until ${longDate(expiresOn)}.`),
     ),
+    ...(input.digitalLogoUrl === undefined ? [] : [link('Download the digital logo', input.digitalLogoUrl)]),
 
     h2('Keeping your award'),
     p(
@@ -694,7 +723,7 @@ function notAwardedEmail(input: DecisionEmailInput): EmailContent {
       : [p('If you would like feedback on your application, email ', email(input.supportAddress), '.')]),
 
     h2('Applying again'),
-    p('You can apply again when you are ready. A new application needs evidence dated within the 12 months before its submission deadline.'),
+    p(`You can apply again when you are ready. ${CURRENT_EVIDENCE_RULE}`),
     ...newRequestSteps(organisation, input),
     input.nextCycle === undefined ? p('We will tell you the review dates when you apply.') : nextDeadline(input.nextCycle),
     ...getHelp(input.supportAddress, reference),
@@ -715,6 +744,8 @@ export interface AwardExpiryReminderEmailInput extends ApplicationEmailBase, New
   daysLeft: number;
   /** The first UK day a renewal is accepted; defaults to `renewalOpensOn(expiresOn)`. */
   renewalOpensOn?: UkDate;
+  /** True when no future review cycle is published: say reviews are paused, not "the next cycle". */
+  reviewsPaused?: boolean;
 }
 
 export function awardExpiryReminderEmail(input: AwardExpiryReminderEmailInput): EmailContent {
@@ -734,7 +765,9 @@ export function awardExpiryReminderEmail(input: AwardExpiryReminderEmailInput): 
     h2('Renew your award'),
     p(
       strong(openNow ? 'You can apply to renew it now.' : `You can apply to renew it from ${longDate(opensOn)}.`),
-      ' Renewing means applying again: we set up a new application, and review it in the next review cycle.',
+      input.reviewsPaused === true
+        ? ` Renewing means applying again: we set up a new application. ${reviewsPausedText}`
+        : ' Renewing means applying again: we set up a new application, and review it in the next review cycle.',
     ),
     ...newRequestSteps(organisation, input, openNow ? undefined : longDate(opensOn)),
 
@@ -840,7 +873,7 @@ export function reviewsResumedEmail(input: ReviewsResumedEmailInput): EmailConte
 
     h2('Key dates'),
     p(strong(`The submission deadline is ${endOf(cycle.submissionDeadline)}.`)),
-    p(`Evidence must be dated within the 12 months before the deadline: on or after ${longDate(currentFromDate(cycle.submissionDeadline))}.`),
+    p(`${CURRENT_EVIDENCE_RULE} For this deadline that is on or after ${longDate(currentFromDate(cycle.submissionDeadline))}.`),
     p('We will email you reminders before the deadline. If your application is not ready by then, it will move to the next review cycle.'),
     p(`We will send you our decision between ${longDate(cycle.decisionsOpen)} and ${longDate(cycle.decisionsClose)}.`),
     ...(input.folderUrl === undefined ? [] : [folderLink(input.folderUrl)]),

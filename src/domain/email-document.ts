@@ -200,6 +200,15 @@ function listText(list: List, indent: string): string[] {
   });
 }
 
+/**
+ * A URL as it stands alone in a plain-text email. Mail clients find links in plain text by
+ * pattern, and most end a link before a closing parenthesis, so a folder named "Trust (RZZ)"
+ * would lose its ")". Parentheses are percent-encoded (RFC 3986 treats both forms alike).
+ */
+export function plainTextUrl(url: string): string {
+  return url.replace(/[()]/g, (char) => (char === '(' ? '%28' : '%29'));
+}
+
 function blockText(block: Block): string {
   switch (block.kind) {
     case 'heading': {
@@ -209,7 +218,7 @@ function blockText(block: Block): string {
     case 'paragraph':
       return wrap(inlineText(block.parts), TEXT_WIDTH).join('\n');
     case 'link':
-      return `${block.text}:\n${block.url}`;
+      return `${block.text}:\n${plainTextUrl(block.url)}`;
     case 'example':
       return `    ${inlineText(block.parts)}`;
     case 'lines':

@@ -28,6 +28,7 @@ import {
   type SupportedAwardLevel,
 } from './award.js';
 import { addUkYears, formatUkDate, ukDateOf, type UkDate } from './review-calendar.js';
+import { plural } from './plural.js';
 
 /** One file from the recursive listing of an organisation's folder. */
 export interface EvidenceFile {
@@ -73,6 +74,12 @@ export interface EvidenceReadinessInput {
   commentary?: readonly CriterionCommentary[];
   /** Per criterion, the documents its commentary names, when the form could be read. */
   references?: readonly CriterionReferences[];
+  /**
+   * Rules staff have switched on beyond the published ones. The standard asks for a minimum
+   * number of documents across the whole application, not one in every section, so by default
+   * an empty section is advice, never a blocker.
+   */
+  extraRules?: { documentInEverySection?: boolean };
 }
 
 export interface EvidenceDocument {
@@ -142,6 +149,12 @@ export interface EvidenceReadiness {
   reasons: ReadinessGap[];
   /** Advice that does not block review (stale documents, misplaced files). */
   notes: string[];
+  /**
+   * Advice on what the standard does not make a rule (an empty section, unless staff switched
+   * that rule on) or asks for without weqs being able to judge it (page numbers, current
+   * documents named in commentary). Shown to the applicant; never blocks review.
+   */
+  advice: string[];
   /** Exactly what is missing for `level`; empty when the evidence is complete for it. */
   missingForLevel(level: AwardLevel): ReadinessGap[];
 }
@@ -196,13 +209,20 @@ export function isCommentaryEmpty(commentary: string): boolean {
 }
 
 /** The earliest UK date a document may carry and still be current at `deadline`. */
+/**
+ * The standard's 12-month rule ("evidence needs to be current (dated within the last 12
+ * months)"), said one way everywhere: weqs measures the 12 months back from the submission
+ * deadline, since that is when the evidence is judged.
+ */
+export const CURRENT_EVIDENCE_RULE = 'Evidence must be current: dated within the 12 months before the submission deadline.';
+
+// "page 2", "pages 2 to 3", "p. 4", "pp 4-5", "pg 3".
+const PAGE_NUMBER = /\b(?:pages?|pp?|pgs?)\.?\s*\d/i;
+
 export function currentFromDate(deadline: Date): UkDate {
   return addUkYears(ukDateOf(deadline), -1);
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 export function assessEvidenceReadiness(input: EvidenceReadinessInput): EvidenceReadiness {
   const currentFrom = currentFromDate(input.deadline);
@@ -308,7 +328,7 @@ export function assessEvidenceReadiness(input: EvidenceReadinessInput): Evidence
       const found = entry.missing === undefined ? findDocument(reference) : undefined;
       if (found && !found.current) {
         notes.push(
-          `The commentary for ${entry.criterionId} names '${reference}', which is dated ${formatUkDate(found.date, 'short')}: evidence must be dated within the 12 months before the deadline.`,
+          `The commentary for ${entry.criterionId} names '${reference}', which is dated ${formatUkDate(found.date, 'short')}. ${CURRENT_EVIDENCE_RULE}`,
         );
       }
     }
@@ -331,6 +351,31 @@ export function assessEvidenceReadiness(input: EvidenceReadinessInput): Evidence
     );
   }
 
+  // Advice beyond the published rules: shown to the applicant, never blocking (unless switched on).
+  const advice: string[] = [];
+  const everySection = input.extraRules?.documentInEverySection === true;
+  if (!everySection) {
+    for (const entry of sections) {
+      if (entry.currentCount > 0) continue;
+      advice.push(
+        entry.staleCount === 0
+          ? `${entry.title} has no documents yet. The standard counts documents across the whole application, but reviewers look for evidence for every section's criteria.`
+          : `${entry.title} has no current documents (${plural(entry.staleCount, 'is', 'are')} older than 12 months). The standard counts documents across the whole application, but reviewers look for evidence for every section's criteria.`,
+      );
+    }
+  }
+  for (const entry of input.references ?? []) {
+    if (entry.missing !== undefined || entry.referenced.length === 0) continue;
+    const found = entry.referenced.map(findDocument);
+    if (found.every((document) => document !== undefined && !document.current)) {
+      advice.push(`The commentary for ${entry.criterionId} names only documents older than 12 months. ${CURRENT_EVIDENCE_RULE}`);
+    }
+  }
+  for (const entry of input.commentary ?? []) {
+    if (isCommentaryEmpty(entry.commentary) || PAGE_NUMBER.test(entry.commentary)) continue;
+    advice.push(`The commentary for ${entry.criterionId} gives no page numbers. The standard asks commentary to name each document with its page numbers.`);
+  }
+
   const missingForLevel = (level: AwardLevel): ReadinessGap[] => {
     const gaps: ReadinessGap[] = [];
     if (!formPresent) {
@@ -350,7 +395,7 @@ export function assessEvidenceReadiness(input: EvidenceReadinessInput): Evidence
         message: `${plural(short, 'more current document is', 'more current documents are')} needed for ${formatAwardLevel(level)} (${needed} needed, ${currentDocumentCount} found).`,
       });
     }
-    for (const entry of sections) {
+    for (const entry of everySection ? sections : []) {
       if (entry.currentCount > 0) continue;
       gaps.push({
         kind: 'section-empty',
@@ -403,6 +448,7 @@ export function assessEvidenceReadiness(input: EvidenceReadinessInput): Evidence
     readyForReview: reasons.length === 0,
     reasons,
     notes,
+    advice,
     missingForLevel,
   };
 }

@@ -153,6 +153,9 @@ export function dueDeadlineReminders(input: DueRemindersInput): { due: DeadlineR
 
   for (const application of input.applications) {
     if (application.optedOut || !open.has(application.status)) continue;
+    // No target cycle: the application waits for one to be published (reviews paused). That is
+    // expected, not a problem to log; the calendar watch tells the applicant when dates appear.
+    if (application.targetCycleId.trim() === '') continue;
     const cycle = findCycle(input.calendar, application.targetCycleId);
     if (!cycle) {
       skipped.push({

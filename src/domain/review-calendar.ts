@@ -11,6 +11,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
+import { nonWorkingDayReason } from './working-days.js';
 
 export const UK_TIME_ZONE = 'Europe/London';
 
@@ -188,10 +189,20 @@ export interface RejectedCalendarRow {
   reasons: string[];
 }
 
+/** Something about a valid row that staff should check; the row is still used. */
+export interface CalendarWarning {
+  cycleId: string;
+  /** How staff recognise the row, as in `RejectedCalendarRow.label`. */
+  label: string;
+  message: string;
+}
+
 export interface ParsedReviewCalendar {
   /** Valid cycles (any status), ordered by submission deadline. */
   cycles: ReviewCycle[];
   rejected: RejectedCalendarRow[];
+  /** Valid rows with something to check, such as a deadline on a weekend or bank holiday. */
+  warnings: CalendarWarning[];
 }
 
 // Column names staff may use for each field. Keys are compared ignoring case, spaces, hyphens
@@ -491,7 +502,23 @@ export function parseReviewCalendar(rows: readonly unknown[]): ParsedReviewCalen
   const rejected = [...reasons.entries()]
     .sort(([a], [b]) => a - b)
     .map(([row, list]) => ({ row, label: rowLabel(rows[row], row), reasons: list }));
-  return { cycles, rejected };
+  return { cycles, rejected, warnings: calendarWarnings(cycles) };
+}
+
+/**
+ * Deadlines that fall on a weekend or a bank holiday in England and Wales. Applicants' own staff
+ * are unlikely to be at work that day, so staff should check the date; the row is still used
+ * (the standard's owners have published such dates, e.g. 19 September 2022).
+ */
+export function calendarWarnings(cycles: readonly ReviewCycle[]): CalendarWarning[] {
+  return cycles
+    .filter((cycle) => cycle.status !== 'cancelled')
+    .flatMap((cycle) => {
+      const reason = nonWorkingDayReason(cycle.submissionDeadline);
+      if (reason === undefined) return [];
+      const label = cycle.name === cycle.id ? cycle.id : `${cycle.name} (${cycle.id})`;
+      return [{ cycleId: cycle.id, label, message: `The submission deadline (${formatUkDate(cycle.submissionDeadline)}) is ${reason}: check the date.` }];
+    });
 }
 
 function byDeadline(a: ReviewCycle, b: ReviewCycle): number {

@@ -27,11 +27,16 @@ export function escapeHtml(value: string): string {
 // some renderer (Teams on iOS renders card text through HTML) could take for a tag.
 const CARD_ENTITY_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
-// Markdown punctuation Teams acts on anywhere in a line: emphasis (`*`, `_`, `~`), links and
-// images (`[`, `]`, `(`, `)`), code (`` ` ``), headings (`#`), and `{` because `{{DATE(…)}}`
-// and `{{TIME(…)}}` are expanded by the card host before markdown. The backslash itself is
-// escaped so that input ending in `\` cannot cancel the escape we put after it.
-const CARD_INLINE_SPECIALS = /[\\*_~`#[\](){}&<>]/g;
+// Adaptive Card markdown is a small subset of CommonMark: bold `**`, italic `_`, links
+// `[title](url)`, and bulleted and numbered lists; headings, code, block quotes, tables and images
+// are not supported (https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features,
+// https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format).
+// Only what can start one of those is escaped, because Teams shows any other backslash as typed
+// ("\(do not reply\)"): `*` and `_` (emphasis), `[` and `]` (a link needs both brackets, so
+// parentheses alone are harmless), and `{` because `{{DATE(…)}}` and `{{TIME(…)}}` are expanded
+// by the card host. The backslash itself is escaped so that input ending in `\` cannot cancel the
+// escape we put after it.
+const CARD_INLINE_SPECIALS = /[\\*_[\]{&<>]/g;
 
 // List markers, block quotes and setext/thematic lines only mean something at the start of a
 // line (after up to three spaces of indentation in CommonMark; any amount is covered here).
@@ -45,12 +50,12 @@ const CARD_LINE_START = /(^|[\r\n])([ \t]*)(?:([-+=])|(\d{1,9})([.)]))/g;
  */
 export function escapeCardText(value: string): string {
   const inline = value.replace(CARD_INLINE_SPECIALS, (char) => CARD_ENTITY_ESCAPES[char] ?? `\\${char}`);
-  // `)` after digits has already been escaped inline, so only `.` needs handling as a numbered-list
-  // marker here; `-`, `+` and `=` are escaped only where they would start a block.
+  // Numbered-list markers (`1.` and `1)`) and `-`, `+` and `=` are escaped only where they would
+  // start a block.
   return inline.replace(
     CARD_LINE_START,
     (_match, lineBreak: string, indent: string, marker: string | undefined, digits: string | undefined, dot: string | undefined) =>
-      marker !== undefined ? `${lineBreak}${indent}\\${marker}` : `${lineBreak}${indent}${digits ?? ''}${dot === '.' ? '\\.' : (dot ?? '')}`,
+      marker !== undefined ? `${lineBreak}${indent}\\${marker}` : `${lineBreak}${indent}${digits ?? ''}\\${dot ?? ''}`,
   );
 }
 

@@ -55,7 +55,8 @@ export interface InboundDependencies {
   staff: StaffNotifier;
   /** Records that a staff card was posted, so retries do not post it again. */
   once: (intent: string, action: () => Promise<void>) => Promise<void>;
-  catalogue: CriteriaCatalogue;
+  /** The loaded criteria catalogue, or the six-section stand-in that points to the framework document. */
+  catalogue: () => Promise<CriteriaCatalogue>;
   calendar: () => Promise<ReviewCalendar>;
   listUrl: () => Promise<string>;
   settings: { inboxAddress: string; referencePrefix: string; reviewsPausedMessage?: string };
@@ -382,6 +383,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
   if (!claim.progress.reference) claim = await deps.claims.checkpoint(claim, { reference: await deps.references.next(ukYear(received)) });
   const reference = claim.progress.reference as string;
 
+  const catalogue = await deps.catalogue();
   if (!claim.progress.folderId) {
     if (!claim.progress.folderName) claim = await deps.claims.checkpoint(claim, { folderName: organisationFolderName(claim.organisationName, claim.odsCode) });
     const form = await buildApplicationForm({
@@ -390,12 +392,12 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       ...(claim.requesterName ? { requesterName: claim.requesterName } : {}),
       requesterEmail: claim.requesterAddress,
       issuedOn: deps.now(),
-      catalogue: deps.catalogue,
+      catalogue,
       ...(cycle ? { nextDeadline: formatUkDate(cycle.submissionDeadline, 'medium') } : {}),
     });
     const plan = (folderName: string): FolderPlan => ({
       folderName,
-      sectionFolderNames: deps.catalogue.sections.map((section) => section.folderName),
+      sectionFolderNames: catalogue.sections.map((section) => section.folderName),
       formFileName: applicationFormFileName,
       form,
       requesterEmail: claim.requesterAddress,
@@ -450,7 +452,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       folderUrl,
       formUrl,
       formFileName: applicationFormFileName,
-      sections: deps.catalogue.sections.map((section) => ({ title: section.title, folderName: section.folderName })),
+      sections: catalogue.sections.map((section) => ({ title: section.title, folderName: section.folderName })),
       ...(cycle ? { nextCycle: { name: cycle.name, submissionDeadline: deadlineInstant(cycle), decisionsOpen: cycle.decisionsOpen, decisionsClose: cycle.decisionsClose } } : {}),
       ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}),
       supportAddress: deps.settings.inboxAddress,

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResponseType } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import catalogueJson from '../../config/criteria-catalogue.json' with { type: 'json' };
 import type { EmulatorState } from '../../dev/emulator-client.js';
 import { loadConfig } from '../../src/config.js';
+import { frameworkSectionsCatalogue } from '../../src/domain/criteria-catalogue.js';
 import { ukDateOf, ukStartOfDay } from '../../src/domain/review-calendar.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
@@ -118,7 +118,8 @@ describe('a simulated review year', () => {
   }, 120_000);
 
   it('receives evidence at different readiness levels, and one applicant asks for no reminders', async () => {
-    const sections = catalogueJson.sections;
+    // No catalogue is loaded, so forms have the six sections with one commentary box each.
+    const sections = frameworkSectionsCatalogue().sections;
     const docsPerSection: Record<Group, number> = { gold: 2, bronze: 1, few: 0, stale: 1, noform: 1, optout: 2 };
     for (const org of organisations) {
       // Stale evidence is dated in 2025: more than 12 months before the 2027 deadline.
@@ -177,6 +178,10 @@ describe('a simulated review year', () => {
       expect(await sentTo(org, ready ? /being reviewed/i : /not reviewed|next|moved/i)).toHaveLength(1);
     }
     expect(cardsTitled(state, /Submission deadline passed: Spring 2027/)).toHaveLength(1);
+    // The card names where the rolled-over applications went, not "reviews are paused".
+    const closedCard = JSON.stringify(cardsTitled(state, /Submission deadline passed: Spring 2027/));
+    expect(closedCard).toContain('Autumn 2027, deadline 6 Sep 2027');
+    expect(closedCard).not.toMatch(/reviews are paused/);
     expect(cardsTitled(state, /Review calendar rows ignored/)).toHaveLength(1);
     expect(JSON.stringify(cardsTitled(state, /Review calendar rows ignored/))).toMatch(/Typo cycle/);
   }, 180_000);
@@ -263,7 +268,9 @@ describe('a simulated review year', () => {
     const before = (await outbound()).length;
     const certificates = await ensureDevCertificates();
     const preview = await weqsCommand({ ...stack.settings, WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: '100000', WEQS_SEND_RATE_PER_MINUTE: '60000', NODE_EXTRA_CA_CERTS: await trustBundle(certificates) }, ['reminders', '--as-of', '2027-08-09', '--dry-run']);
-    expect(preview).toMatch(/dry run: nothing sent or changed\): 13 action\(s\)/);
+    expect(preview).toMatch(/dry run: nothing sent or changed\): 13 actions/);
+    // Each reminder shows the readiness summary its email would carry.
+    expect(preview).toMatch(/Current documents \(dated on or after/);
     expect(preview).toContain(orgOf('stale', 3).reference ?? 'missing');
     expect((await outbound()).length).toBe(before);
   }, 120_000);

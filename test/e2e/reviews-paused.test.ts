@@ -1,35 +1,37 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
 import { runReviewJob } from '../../src/workflows/review/review-jobs.js';
-import { applicationRows, cardsTitled, deliverAndWait, mailTo } from '../support/pipeline.js';
-import { startStack } from '../support/stack.js';
+import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, mailTo } from '../support/pipeline.js';
+import { realCalendarFile, startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
-/** The standard has been paused before: requests are still recorded and answered, and resume later. */
-describe('when no review cycle is published', () => {
+/**
+ * The real calendar (config/review-calendar.json): the standard is paused from January 2026 and no
+ * later cycle is published. Requests are still recorded, answered and given a folder; reviews
+ * resume when staff publish a cycle.
+ */
+describe('when no review cycle is published (the real calendar)', () => {
   let stack: Stack;
   let runtime: Runtime;
   const pausedWording = 'Reviews are paused while the framework is refreshed. We will write to you when new dates are published.';
 
   beforeAll(async () => {
-    const folder = await mkdtemp(join(tmpdir(), 'weqs-calendar-'));
-    const calendarFile = join(folder, 'calendar.json');
-    await writeFile(calendarFile, JSON.stringify([{ id: 'past-c1', name: 'Spring 2024', submissionDeadline: '2024-05-20', reviewStart: '2024-06-03', reviewEnd: '2024-07-26', decisionsOpen: '2024-07-29', decisionsClose: '2024-08-09' }]));
     const settings = { WEQS_REVIEWS_PAUSED_MESSAGE: pausedWording, WEQS_CALENDAR_CACHE_SECONDS: '0' };
-    stack = await startStack({ directory: 'none', calendarFile, settings });
+    stack = await startStack({ directory: 'none', calendarFile: realCalendarFile, settings });
     runtime = createRuntime(loadConfig({ ...stack.settings, ...settings, WEQS_LOG_LEVEL: 'silent' }));
   }, 180_000);
   afterAll(async () => stack?.stop());
 
-  it('records the request and answers with the staff wording, without a target cycle or reminders', async () => {
+  it('records the request, opens its folder and answers that reviews are paused, without a target cycle or reminders', async () => {
     const { record } = await deliverAndWait(stack, { from: { address: 'lead@waiting.nhs.example' }, subject: 'Work Experience Quality Standard – Waiting Community Care' });
     expect(record.outcome).toBe('provisioned');
     const state = await stack.env.control.state();
+    const folder = evidenceRoot(state).children.find((node) => node.name.startsWith('Waiting Community Care'));
+    expect(folder?.children.map((node) => node.name)).toContain('Application form.docx');
+    // No date appears in the acknowledgement: none is published.
+    expect(mailTo(state, 'lead@waiting.nhs.example')[0]?.text).not.toMatch(/\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/);
     expect(applicationRows(state).find((row) => row.Reference === record.reference)?.TargetCycle ?? null).toBeNull();
     expect(mailTo(state, 'lead@waiting.nhs.example')[0]?.text).toContain('Reviews are paused while the framework is refreshed.');
     const reminders = await runReviewJob('reminders', runtime.review, { now: new Date(), dryRun: false });

@@ -39,7 +39,7 @@ export interface StackOptions extends TestEmulatorOptions {
   /** Shortens host.json's wait before a failed message is retried. */
   retryDelayMs?: number;
   settings?: Record<string, string>;
-  /** Review cycles to seed the calendar list with (default: config/review-calendar.json). */
+  /** Review cycles to seed the calendar list with (default: the example calendar, config/examples/review-calendar.example.json). */
   calendarFile?: string;
   /** The fictional sample (as `npm start` uses) or the extract of real NHS ODS files the tests ship. */
   directory?: 'sample' | 'ods-extract' | 'none';
@@ -65,6 +65,11 @@ function withGuestCreation(options: StackOptions): StackOptions {
     },
   };
 }
+
+/** Future cycles that nobody published, for tests that need a deadline to come. */
+export const exampleCalendarFile = join(projectRoot, 'config', 'examples', 'review-calendar.example.json');
+/** The cycles the standard's owners published, and its paused state. */
+export const realCalendarFile = join(projectRoot, 'config', 'review-calendar.json');
 
 const odsExtract = join(projectRoot, 'test', 'fixtures', 'nhs-ods-extract');
 
@@ -124,7 +129,7 @@ export async function startStack(requested: StackOptions = {}): Promise<Stack> {
   };
   const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
   await weqsCommand(processEnv, ['setup']);
-  await weqsCommand(processEnv, ['calendar', 'import', '--file', options.calendarFile ?? join(projectRoot, 'config', 'review-calendar.json')]);
+  await weqsCommand(processEnv, ['calendar', 'import', '--file', options.calendarFile ?? exampleCalendarFile]);
   if (options.directory !== 'none') await weqsCommand(processEnv, options.directory === 'ods-extract' ? odsExtractDirectoryArgs() : sampleDirectoryArgs());
   const start = (port = hostPort): Promise<SpawnedHost> =>
     spawnLocalHost({

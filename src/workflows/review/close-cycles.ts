@@ -48,6 +48,7 @@ export async function closeCycles(deps: ReviewDependencies, options: JobOptions)
             cycle: { name: cycle.name, submissionDeadline: deadlineInstant(cycle) },
             enteredReview: closed.filter((entry) => entry.verdict === 'entered-review').map((entry) => ({ organisationName: entry.item.fields.Title, reference: entry.item.fields.Reference, supportedLevel: entry.readiness?.supportedLevel ?? 'none' })),
             rolledOver: closed.filter((entry) => entry.verdict === 'rolled-over').map((entry) => ({ organisationName: entry.item.fields.Title, reference: entry.item.fields.Reference, reason: entry.reason })),
+            ...(next ? { nextCycle: { name: next.name, submissionDeadline: deadlineInstant(next) } } : {}),
             listUrl: await deps.settings.listUrl(),
           }),
         ),

@@ -22,12 +22,19 @@ export interface ReviewDependencies {
   staff: StaffNotifier;
   /** Whether a one-off action (email, card) was already done, and recording it after doing it. */
   intents: { done(intent: string): Promise<boolean>; once(intent: string, action: () => Promise<void>): Promise<void> };
-  catalogue: CriteriaCatalogue;
+  /** The loaded criteria catalogue, or the six-section stand-in that points to the framework document. */
+  catalogue: () => Promise<CriteriaCatalogue>;
   settings: {
     inboxAddress: string;
     listUrl: () => Promise<string>;
     calendarUrl: () => Promise<string>;
     reviewsPausedMessage?: string;
+    /** Readiness rules staff switched on beyond the published ones (default none). */
+    extraRules?: { documentInEverySection?: boolean };
+    /** Who awards the standard (WEQS_AWARDING_BODY). */
+    awardingBody?: string;
+    /** Where awarded organisations get the digital logo (WEQS_DIGITAL_LOGO_URL). */
+    digitalLogoUrl?: string;
     deadlineReminderOffsets: readonly number[];
     expiryReminderOffsets: readonly number[];
   };
@@ -40,6 +47,8 @@ export interface JobAction {
   organisation?: string;
   to?: string;
   action: string;
+  /** Further lines for people, e.g. the readiness summary a reminder would carry. */
+  details?: string[];
 }
 
 export interface JobOptions {

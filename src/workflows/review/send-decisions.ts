@@ -67,7 +67,7 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
       if (outcome !== 'not-awarded' && expiresOn && folderId) {
         // pdf-lib is large and only needed here: loaded on the first decision, not at start-up.
         const { buildAwardCertificate } = await import('../../documents/award-certificate.js');
-        const certificate = await buildAwardCertificate({ organisationName: fields.Title, level: outcome, reference: fields.Reference, awardedOn, expiresOn });
+        const certificate = await buildAwardCertificate({ organisationName: fields.Title, level: outcome, reference: fields.Reference, awardedOn, expiresOn, ...(deps.settings.awardingBody ? { issuer: deps.settings.awardingBody } : {}) });
         certificateUrl = (await deps.folders.upload(folderId, `Award certificate - ${levelName(outcome)} - ${fields.Reference}.pdf`, certificate, 'application/pdf')).webUrl;
       }
       const next = nextSubmissionCycle(cycles, now);
@@ -86,6 +86,8 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
           awardedOn,
           ...(expiresOn ? { expiresOn } : {}),
           ...(certificateUrl ? { certificateUrl } : {}),
+          ...(deps.settings.awardingBody ? { awardingBody: deps.settings.awardingBody } : {}),
+          ...(deps.settings.digitalLogoUrl ? { digitalLogoUrl: deps.settings.digitalLogoUrl } : {}),
           ...(next ? { nextCycle: { name: next.name, submissionDeadline: deadlineInstant(next) } } : {}),
           supportAddress: deps.settings.inboxAddress,
         }),

@@ -1,9 +1,10 @@
-import { awardExpiryReminderEmail, deadlineReminderEmail } from '../../domain/cycle-emails.js';
+import { awardExpiryReminderEmail, deadlineReminderEmail, readinessSummaryLines } from '../../domain/cycle-emails.js';
 import { renewalOpensOn } from '../../domain/award.js';
 import type { AwardLevel } from '../../domain/award.js';
 import { dueDeadlineReminders, dueExpiryReminders } from '../../domain/reminder-schedule.js';
 import type { ReminderApplication } from '../../domain/reminder-schedule.js';
-import { findCycle, ukDateOf } from '../../domain/review-calendar.js';
+import { plural } from '../../domain/plural.js';
+import { findCycle, nextSubmissionCycle, ukDateOf } from '../../domain/review-calendar.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { applicationEvidence } from './application-evidence.js';
@@ -53,15 +54,19 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
     const item = byReference.get(reminder.applicationRef);
     const intent = `reminder:${reminder.id}`;
     if (!item || (await deps.intents.done(intent))) continue;
-    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `deadline reminder, ${reminder.daysLeft} days before ${reminder.cycleName}` };
+    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `deadline reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.cycleName}` };
     actions.push(action);
-    if (options.dryRun) continue;
     try {
       const claim = await deps.claims.get(item.fields.OrganisationKey);
       const folderId = claim?.progress.reference === item.fields.Reference ? claim.progress.folderId : undefined;
       if (!folderId) throw new Error('the application has no evidence folder on record');
       const cycle = findCycle(cycles, reminder.cycleId);
+      // Reading the folder changes nothing, so a dry run shows what the email would say.
       const readiness = await applicationEvidence(deps, folderId, reminder.deadlineAt, now);
+      if (options.dryRun) {
+        action.details = readinessSummaryLines(readiness);
+        continue;
+      }
       const content = deadlineReminderEmail({
         ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}),
         organisationName: item.fields.Title,
@@ -77,7 +82,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
       });
       action.action += ` (${await sendToApplicant(deps, item, intent, content)})`;
     } catch (error) {
-      action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
+      action.action += options.dryRun ? ` — its readiness could not be read: ${asError(error).message}` : ` — failed, will retry on the next run: ${asError(error).message}`;
       logger().warn({ err: error, reference: item.fields.Reference }, 'a deadline reminder could not be sent');
     }
   }
@@ -86,7 +91,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
     const intent = `reminder:${reminder.id}`;
     const level = item ? awardLevelOf(item) : undefined;
     if (!item || !level || (await deps.intents.done(intent))) continue;
-    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `award expiry reminder, ${reminder.daysLeft} days before ${reminder.awardExpiresOn}` };
+    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `award expiry reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.awardExpiresOn}` };
     actions.push(action);
     if (options.dryRun) continue;
     try {
@@ -98,6 +103,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
         expiresOn: reminder.awardExpiresOn,
         daysLeft: reminder.daysLeft,
         renewalOpensOn: renewalOpensOn(reminder.awardExpiresOn),
+        reviewsPaused: nextSubmissionCycle(cycles, now) === undefined,
         inboxAddress: deps.settings.inboxAddress,
         ...(item.fields.OdsCode ? { odsCode: item.fields.OdsCode } : {}),
         supportAddress: deps.settings.inboxAddress,

@@ -6,9 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { buildApplicationForm, type ApplicationFormInput } from '../../../src/documents/application-form.js';
 import { COMMENTARY_PLACEHOLDER, readApplicationForm, type ApplicationFormReading } from '../../../src/documents/application-form-reader.js';
 import { addRsids, controlSpan, documentXmlOf, fillBox, partsOf, tagOf, withDocumentXml } from '../../support/word.js';
-import { parseCriteriaCatalogue, type CriteriaCatalogue } from '../../../src/domain/criteria-catalogue.js';
+import { FRAMEWORK_SECTION_TITLES, frameworkSectionsCatalogue, parseCriteriaCatalogue, type CriteriaCatalogue } from '../../../src/domain/criteria-catalogue.js';
+import { CURRENT_EVIDENCE_RULE } from '../../../src/domain/evidence-readiness.js';
 
-const catalogue = parseCriteriaCatalogue(JSON.parse(readFileSync(new URL('../../../config/criteria-catalogue.json', import.meta.url), 'utf8')));
+// The example's criteria, as if staff had loaded them as the published framework.
+const example = parseCriteriaCatalogue(JSON.parse(readFileSync(new URL('../../../config/examples/criteria-catalogue.example.json', import.meta.url), 'utf8')));
+const catalogue: CriteriaCatalogue = { ...example, source: { kind: 'published', title: 'Work Experience Quality Standard Framework' } };
 
 const input = (overrides: Partial<ApplicationFormInput> = {}): ApplicationFormInput => ({
   organisationName: 'Example Hospitals NHS Foundation Trust',
@@ -233,7 +236,7 @@ describe('buildApplicationForm', () => {
       'Requested by: Jane Smith (jane.smith@example.nhs.uk)',
       'Form issued: 3 March 2026',
       'The next submission deadline is 18 May 2027.',
-      'dated within the 12 months before you submit',
+      CURRENT_EVIDENCE_RULE,
       'face-to-face work experience',
       'pre-employment programmes or online work-related learning',
       'Anonymise them',
@@ -253,7 +256,8 @@ describe('buildApplicationForm', () => {
       documentXmlOf(partsOf(await buildApplicationForm(input({ requesterName: undefined, requesterEmail: undefined, nextDeadline: undefined })))),
     );
     expect(text).not.toContain('Requested by');
-    expect(text).not.toContain('deadline');
+    expect(text).not.toContain('Next submission deadline');
+    expect(text).not.toMatch(/The next submission deadline is/);
   });
 
   it('uses real headings: the title, Heading 1 per part and section, Heading 2 within the guidance', async () => {
@@ -300,12 +304,27 @@ describe('buildApplicationForm', () => {
     expect(styles).toMatch(/<w:style w:type="character" w:styleId="PlaceholderText">[\s\S]*?<w:color w:val="595959"\/>/);
   });
 
-  it('says the criteria are placeholders only when they are', async () => {
-    const draft = textOf(documentXmlOf(partsOf(await buildApplicationForm(input()))));
-    expect(draft).toContain('Draft criteria');
-    const published: CriteriaCatalogue = { ...catalogue, source: { kind: 'published', title: 'Work Experience Quality Standard Framework' } };
-    const final = textOf(documentXmlOf(partsOf(await buildApplicationForm(input({ catalogue: published })))));
-    expect(final).not.toContain('Draft criteria');
+  it('never sends placeholder criteria', async () => {
+    await expect(buildApplicationForm(input({ catalogue: example }))).rejects.toThrow(/Placeholder criteria/);
+  });
+
+  it('without a loaded catalogue, has the six sections with one commentary box each and points to the framework document', async () => {
+    const fallback = frameworkSectionsCatalogue();
+    const bytes = await buildApplicationForm(input({ catalogue: fallback }));
+    const text = textOf(documentXmlOf(partsOf(bytes)));
+    expect(text).toContain('the criteria for each section are in the Work Experience Quality Standard Framework document');
+    for (const [index, title] of FRAMEWORK_SECTION_TITLES.entries()) expect(text).toContain(`Section ${index + 1}: ${title}`);
+    for (const title of FRAMEWORK_SECTION_TITLES) expect(text).toContain(`Every criterion in the ${title} section of the Work Experience Quality Standard Framework.`);
+    expect(text).not.toMatch(/HO1|placeholder/i);
+    // Read back: six commentary boxes, one per section.
+    const reading = readApplicationForm(bytes);
+    expect(reading.ok && reading.criteria.map((box) => box.criterionId)).toEqual(['Section-1', 'Section-2', 'Section-3', 'Section-4', 'Section-5', 'Section-6']);
+  });
+
+  it('says the award minimums are minimums, not the award', async () => {
+    const text = textOf(documentXmlOf(partsOf(await buildApplicationForm(input()))));
+    expect(text).toContain('minimum number of completed, anonymised documents across the whole application to be eligible for each award');
+    expect(text).not.toContain('The award you can receive depends on how many');
   });
 
   it('refuses to build a form without an organisation name or reference, or with an invalid date', async () => {

@@ -20,7 +20,8 @@ import { AWARD_DOCUMENT_THRESHOLDS } from '../../../src/domain/award.js';
 import { classifySubject } from '../../../src/domain/request-subject.js';
 import { extractIdentifiers } from '../../../src/domain/organisation-name.js';
 import { ukEndOfDay } from '../../../src/domain/review-calendar.js';
-import catalogue from '../../../config/criteria-catalogue.json' with { type: 'json' };
+import { frameworkSectionsCatalogue } from '../../../src/domain/criteria-catalogue.js';
+const catalogue = frameworkSectionsCatalogue();
 
 const FOLDER_URL = 'https://contoso.sharepoint.com/sites/weqs/Applications/WEQS-2026-0042%20Northshire';
 const FORM_URL = `${FOLDER_URL}/WEQS-2026-0042%20Application%20form.docx`;
@@ -111,6 +112,10 @@ const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe('applicationOpenedEmail', () => {
   const email = applicationOpenedEmail(opened);
+
+  it('says the award is free of charge, as the standard does', () => {
+    expect(email.text).toContain('The award is free of charge.');
+  });
 
   it('names the organisation and the reference in the subject, without RE:', () => {
     expect(email.subject).toBe('Work Experience Quality Standard – Northshire Hospitals NHS Foundation Trust (WEQS-2026-0042)');

@@ -4,7 +4,10 @@ import {
   CriteriaCatalogueError,
   FRAMEWORK_SECTION_TITLES,
   folderNameProblem,
+  catalogueStatusOf,
+  frameworkSectionsCatalogue,
   parseCriteriaCatalogue,
+  parsePublishedCatalogue,
 } from '../../../src/domain/criteria-catalogue.js';
 
 const section = (id: string, title: string, number: number, criteria = [{ id: `${id}1`, text: `${title} criterion.` }]) => ({
@@ -37,8 +40,8 @@ function problemsOf(json: unknown): readonly string[] {
   throw new Error('expected the catalogue to be rejected');
 }
 
-describe('the shipped criteria catalogue', () => {
-  const shipped = parseCriteriaCatalogue(JSON.parse(readFileSync(new URL('../../../config/criteria-catalogue.json', import.meta.url), 'utf8')));
+describe('the example criteria catalogue', () => {
+  const shipped = parseCriteriaCatalogue(JSON.parse(readFileSync(new URL('../../../config/examples/criteria-catalogue.example.json', import.meta.url), 'utf8')));
 
   it('has the six framework sections in order, each with 3 to 5 criteria', () => {
     expect(shipped.sections.map((entry) => entry.title)).toEqual([...FRAMEWORK_SECTION_TITLES]);
@@ -48,8 +51,9 @@ describe('the shipped criteria catalogue', () => {
     }
   });
 
-  it('is marked as a placeholder until the published framework replaces it', () => {
+  it('is marked as a placeholder, so it can never be loaded for applicants', () => {
     expect(shipped.source.kind).toBe('placeholder');
+    expect(() => parsePublishedCatalogue(JSON.parse(readFileSync(new URL('../../../config/examples/criteria-catalogue.example.json', import.meta.url), 'utf8')))).toThrow(/only the published framework's criteria can be loaded/);
   });
 
   it('gives every section a numbered SharePoint folder', () => {
@@ -147,7 +151,7 @@ describe('parseCriteriaCatalogue', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         'catalogue: Unknown field "sectons": check the spelling.',
-        expect.stringMatching(/^source\.kind: Source must say whether the criteria are a "placeholder" or the "published"/),
+        expect.stringMatching(/^source\.kind: Source must say the criteria are the "published" framework/),
         expect.stringMatching(/^sections\[2\]\.folderName: Folder name "a\|b" contains "\|"/),
         expect.stringMatching(/^sections\[2\]\.criteria\[0\]\.id: Criterion id must be/),
         'sections[2].criteria[0].text: Criterion text must not be blank or start or end with spaces.',
@@ -168,5 +172,31 @@ describe('parseCriteriaCatalogue', () => {
     const catalogue = validCatalogue();
     catalogue.sections[0] = { ...section('HO', 'Healthcare organisation', 1), folderName: 'a?b' };
     expect(() => parseCriteriaCatalogue(catalogue)).toThrow(/^The criteria catalogue is not valid:\n- sections\[0\]\.folderName: /);
+  });
+});
+
+describe('parsePublishedCatalogue', () => {
+  const published = (sections = frameworkSectionsCatalogue().sections) => ({ version: 'v1', source: { kind: 'published', title: 'Work Experience Quality Standard Framework' }, sections });
+
+  it('accepts published criteria that keep the sections\' ids and folder names', () => {
+    expect(parsePublishedCatalogue(published()).source.kind).toBe('published');
+  });
+
+  it('refuses a catalogue that would rename folders applicants already have', () => {
+    const [first, ...rest] = frameworkSectionsCatalogue().sections;
+    const renamed = [{ ...(first ?? rest[0]), folderName: 'Organisation' }, ...rest];
+    expect(() => parsePublishedCatalogue(published(renamed as never))).toThrow(/must keep id "HO" and folderName "1 Healthcare organisation"/);
+  });
+});
+
+describe('catalogueStatusOf', () => {
+  it('reports the built-in six-section form as a missing catalogue, with the command to load one', () => {
+    const status = catalogueStatusOf(frameworkSectionsCatalogue());
+    expect(status).toMatchObject({ state: 'missing' });
+    expect(status.state === 'missing' && status.message).toMatch(/catalogue load --file/);
+  });
+
+  it('reports a published catalogue as loaded', () => {
+    expect(catalogueStatusOf({ ...frameworkSectionsCatalogue(), version: 'v2', source: { kind: 'published', title: 'Framework' } })).toEqual({ state: 'loaded', version: 'v2', title: 'Framework' });
   });
 });

@@ -165,7 +165,7 @@ describe('every cycle card', () => {
       expect(json, name).not.toContain('[Open](');
       expect(json, name).not.toContain('**Evil**');
     }
-    expect(joined(allCards(hostile).closed)).toContain('\\*\\*Evil\\*\\* \\[Open\\]\\(https://evil.example\\) &lt;script&gt;');
+    expect(joined(allCards(hostile).closed)).toContain('\\*\\*Evil\\*\\* \\[Open\\](https://evil.example) &lt;script&gt;');
   });
 
   it('stays valid and script-free whatever text arrives', () => {
@@ -200,8 +200,8 @@ describe('cycleClosedCard', () => {
     expect(facts(payload).get('WEQS-2026-0042')).toBe('Northshire Hospitals NHS Foundation Trust – Silver');
     expect(facts(payload).get('WEQS-2026-0050')).toBe('The Surgery: Post Placement has no documents.');
     expect(text).toContain('passed at the end of 18 Jan 2027');
-    expect(text).toContain('Entered review \\(3\\)');
-    expect(text).toContain('Rolled over \\(1\\)');
+    expect(text).toContain('Entered review (3)');
+    expect(text).toContain('Rolled over (1)');
     expect(actionUrls(payload)).toEqual([LIST_URL]);
   });
 
@@ -210,6 +210,19 @@ describe('cycleClosedCard', () => {
     expect(facts(payload).get('Rolled over to')).toMatch(/reviews are paused/);
     expect(facts(payload).has('Evidence count supports')).toBe(false);
     expect(joined(payload)).toContain('None.');
+  });
+
+  it.each([
+    [0, '0 applications that were ready'],
+    [1, '1 application that was ready'],
+    [3, '3 applications that were ready'],
+  ])('counts %i entered application(s) in words that agree', (count, words) => {
+    const payload = cycleClosedCard({ ...closed, enteredReview: closed.enteredReview.slice(0, 1).flatMap((application) => Array.from({ length: count }, () => application)) });
+    expect(joined(payload)).toContain(words);
+  });
+
+  it('says one rolled-over application "was" not ready', () => {
+    expect(joined(cycleClosedCard(closed))).toContain('rolled 1 application that was not ready over to the next cycle');
   });
 
   it('shows the UK date of a deadline that ends in BST', () => {
@@ -236,7 +249,7 @@ describe('invalidCalendarRowsCard', () => {
     const text = joined(payload);
     expect(text).toContain('ignoring 2 rows of the review calendar');
     for (const row of calendar.rejected) {
-      expect(allText(payload)).toContain(row.label.replace(/[()[\]]/g, (char) => `\\${char}`));
+      expect(allText(payload)).toContain(row.label.replace(/[[\]]/g, (char) => `\\${char}`));
       expect(row.reasons.length).toBeGreaterThan(0);
     }
     expect(text).toMatch(/not a real date/);

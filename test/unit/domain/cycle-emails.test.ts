@@ -415,7 +415,7 @@ describe('deadlineReminderEmail', () => {
     expect(text).toContain('Your application is not ready for review yet.');
     expect(text).toContain('Application form: not found in your folder.');
     expect(text).toContain('Current documents (dated on or after 18 January 2026): 5.');
-    expect(text).toContain('That is enough in number for a bronze award (a silver award needs 8).');
+    expect(text).toContain("That meets the standard's minimum number for bronze (silver needs at least 8). A minimum makes you eligible for a level; the award itself depends on how well your evidence meets the criteria.");
     expect(text).toContain(`- ${HO}: 2 current documents`);
     expect(text).toContain(`- ${PP}: 1 current document`);
     expect(text).toContain(`- ${RR}: no current documents (1 is older than 12 months)`);
@@ -424,19 +424,22 @@ describe('deadlineReminderEmail', () => {
     expect(text).toContain('- Feedback form.pdf');
     expect(text).toContain('Supporting commentary: 1 box is empty (RR1).');
     expect(text).toContain('Documents named in your commentary but not in your folder: 1.');
+    // Empty sections are advice: the standard sets a minimum across the whole application.
+    expect(text).toContain('Advice (none of this stops your application being reviewed):');
+    expect(text).toContain("- Post Placement has no documents yet. The standard counts documents across the whole application, but reviewers look for evidence for every section's criteria.");
   });
 
   it('aims at the next level up by default and lists exactly what is missing for it, blockers first', () => {
     const gaps = notReady.missingForLevel('silver');
-    expect(gaps.map((gap) => gap.kind)).toEqual(['form-missing', 'documents-short', 'section-empty', 'section-empty', 'commentary-empty', 'reference-missing']);
+    // Empty sections are advice, not published rules, so they are not among the gaps.
+    expect(gaps.map((gap) => gap.kind)).toEqual(['form-missing', 'documents-short', 'commentary-empty', 'reference-missing']);
     const missing = sectionHtml(email.html, 'What is missing for a silver award');
-    // One list item per gap: five blockers, then the extra documents silver needs.
+    // One list item per gap: three blockers, then the extra documents silver needs.
     expect(missing.match(/<li>/g)).toHaveLength(gaps.length);
     const missingText = plain(missing);
     expect(missingText).toContain('Before we can review your application, you need to:');
     expect(missingText).toContain('Put your application form back in your folder.');
-    expect(missingText).toContain(`Add at least one current document to ${RR} (1 document there is older than 12 months).`);
-    expect(missingText).toContain(`Add at least one current document to ${PO} (it has none).`);
+    expect(missingText).not.toContain('Add at least one current document to');
     expect(missingText).toContain('Fill in the supporting commentary box for RR1.');
     expect(missingText).toContain('Upload "Supervisor training log.pdf", which your commentary for HO1 names');
     expect(missingText).toContain('For a silver award, you also need: at least 8 current documents in total: 3 more than you have now.');
@@ -565,13 +568,39 @@ describe('informationRequestedEmail', () => {
 // 5–8. Decisions and awards
 // ---------------------------------------------------------------------------------------------
 
+describe('awardExpiryReminderEmail while reviews are paused', () => {
+  it('says reviews are paused instead of pointing to the next review cycle', () => {
+    const input = { organisationName: ORG, reference: REF, award: 'gold' as const, expiresOn: '2027-06-30', daysLeft: 30, inboxAddress: 'workexperience@nhs.example', supportAddress: 'workexperience@nhs.example' };
+    const paused = flat(awardExpiryReminderEmail({ ...input, reviewsPaused: true }).text);
+    expect(paused).toContain('Reviews of applications are paused at the moment. We will email you when new review dates are published.');
+    expect(paused).not.toContain('next review cycle');
+    expect(flat(awardExpiryReminderEmail(input).text)).toContain('review it in the next review cycle');
+  });
+});
+
+describe('decisionEmail: the standard\'s own facts', () => {
+  it('names the awarding body (NHS England by default, or the setting), and says the award is free of charge', () => {
+    const text = flat(decisionEmail(gold).text);
+    expect(text).toMatch(/at gold level by NHS England\./);
+    expect(text).toContain('free of charge');
+    expect(flat(decisionEmail({ ...gold, awardingBody: 'Health Education England' }).text)).toMatch(/at gold level by Health Education England\./);
+  });
+
+  it('says what the digital logo is and how to get it: the link when set, otherwise that we will send it', () => {
+    expect(flat(decisionEmail(gold).text)).toContain('The digital logo is an image file of the quality standard award. We will email it to you separately.');
+    const withLink = decisionEmail({ ...gold, digitalLogoUrl: 'https://logo.nhs.example/weqs-gold.png' });
+    expect(withLink.text).toContain('Download the digital logo:\nhttps://logo.nhs.example/weqs-gold.png');
+    expect(withLink.html).toContain('href="https://logo.nhs.example/weqs-gold.png"');
+  });
+});
+
 describe('decisionEmail', () => {
   it('congratulates with the level, two-year validity, the certificate and how to display the award', () => {
     const email = decisionEmail(gold);
     const text = flat(email.text);
     expect(email.subject).toMatch(/^Decision on your application: gold award – /);
     expect(email.html).toContain('<h1>Congratulations on your gold award</h1>');
-    expect(text).toContain(`${ORG} has been awarded the Work Experience Quality Standard at gold level.`);
+    expect(text).toContain(`${ORG} has been awarded the Work Experience Quality Standard at gold level by NHS England.`);
     expect(text).toContain('It is valid for two years, until the end of Monday 2 April 2029 (UK time).');
     expect(email.html).toContain(`<a href="${CERTIFICATE_URL}">Open your certificate</a>`);
     expect(text).toContain('You can display the quality standard digital logo and your certificate');

@@ -58,6 +58,7 @@ describe('assessEvidenceReadiness', () => {
       supportedLevel: 'bronze',
       emptySections: [],
       notes: [],
+      advice: [],
     });
     expect(readiness.sections.map((s) => [s.sectionId, s.currentCount])).toEqual([
       ['HO', 1],
@@ -98,12 +99,38 @@ describe('assessEvidenceReadiness', () => {
     expect(assess({ files: [form, ...documents(count)] }).missingForLevel(level).filter((gap) => gap.kind === 'documents-short')).toEqual([]);
   });
 
-  it('is not ready with 4 documents when two sections have none, and names those sections', () => {
+  it('is ready with 4 documents when two sections have none (not a published rule), and advises on those sections', () => {
     const readiness = assess({ files: [form, ...documents(4)] });
     expect(readiness.supportedLevel).toBe('bronze');
-    expect(readiness.readyForReview).toBe(false);
+    expect(readiness.readyForReview).toBe(true);
     expect(readiness.emptySections).toEqual(['RR', 'PO']);
+    expect(readiness.reasons).toEqual([]);
+    expect(readiness.advice.filter((note) => /has no documents yet/.test(note))).toEqual([
+      expect.stringMatching(/^Reflection and Review has no documents yet\./),
+      expect.stringMatching(/^Post Placement has no documents yet\./),
+    ]);
+  });
+
+  it('blocks on an empty section only when staff switch that rule on', () => {
+    const readiness = assess({ files: [form, ...documents(4)], extraRules: { documentInEverySection: true } });
+    expect(readiness.readyForReview).toBe(false);
     expect(readiness.reasons.map((r) => r.message)).toEqual(['Reflection and Review has no documents.', 'Post Placement has no documents.']);
+  });
+
+  it('advises on a commentary box that names only documents older than 12 months, and on one without page numbers', () => {
+    const old = new Date('2024-05-01T12:00:00Z');
+    const readiness = assess({
+      files: [form, ...documents(5), file('1. Healthcare organisation', 'Old policy.pdf', { lastModified: old })],
+      commentary: [
+        { criterionId: 'HO1', sectionId: 'HO', commentary: 'See Old policy.pdf, page 3.' },
+        { criterionId: 'HO2', sectionId: 'HO', commentary: 'See the policy document.' },
+        { criterionId: 'HO3', sectionId: 'HO', commentary: 'See pp. 4-5 of the handbook.' },
+      ],
+      references: [{ criterionId: 'HO1', referenced: ['Old policy.pdf'] }, { criterionId: 'HO2', referenced: [] }, { criterionId: 'HO3', referenced: [] }],
+    });
+    expect(readiness.advice).toContain('The commentary for HO1 names only documents older than 12 months. Evidence must be current: dated within the 12 months before the submission deadline.');
+    expect(readiness.advice).toContain('The commentary for HO2 gives no page numbers. The standard asks commentary to name each document with its page numbers.');
+    expect(readiness.advice.some((note) => note.includes('HO3 gives no page numbers'))).toBe(false);
   });
 
   it('is not ready when the application form is missing', () => {
@@ -213,9 +240,12 @@ describe('assessEvidenceReadiness', () => {
     it('counts a section holding only stale documents as empty, and says why', () => {
       const old = new Date('2024-05-01T12:00:00Z');
       const files = [form, ...documents(5), file('6. Post Placement', 'A.pdf', { lastModified: old }), file('6. Post Placement', 'B.pdf', { lastModified: old })];
-      const readiness = assess({ files });
+      const readiness = assess({ files, extraRules: { documentInEverySection: true } });
       expect(readiness.emptySections).toEqual(['PO']);
       expect(readiness.reasons.map((r) => r.message)).toEqual(['Post Placement has no current documents (2 are older than 12 months).']);
+      expect(assess({ files }).advice).toContain(
+        "Post Placement has no current documents (2 are older than 12 months). The standard counts documents across the whole application, but reviewers look for evidence for every section's criteria.",
+      );
     });
   });
 
@@ -288,7 +318,7 @@ describe('assessEvidenceReadiness', () => {
       });
       expect(readiness.readyForReview).toBe(true);
       expect(readiness.notes).toContain(
-        "The commentary for HO1 names 'Policy 2023.pdf', which is dated 1 Sep 2023: evidence must be dated within the 12 months before the deadline.",
+        "The commentary for HO1 names 'Policy 2023.pdf', which is dated 1 Sep 2023. Evidence must be current: dated within the 12 months before the submission deadline.",
       );
     });
   });
@@ -301,6 +331,7 @@ describe('assessEvidenceReadiness', () => {
       deadline,
       commentary: [{ criterionId: 'PP2', sectionId: 'PP', commentary: '' }],
       references: [{ criterionId: 'PI1', referenced: ['Risk assessment.pdf'] }],
+      extraRules: { documentInEverySection: true },
     });
     expect(readiness.missingForLevel('gold').map((gap) => gap.kind)).toEqual([
       'form-missing',

@@ -146,6 +146,13 @@ describe('deadline reminders', () => {
     ]);
   });
 
+  it('passes over an application waiting for a cycle (reviews paused) without reporting it', () => {
+    const waiting = { ...openApplication, ref: 'W', targetCycleId: '' };
+    const { due, skipped } = dueDeadlineReminders({ now: at('2027-01-12T09:00:00Z'), calendar: january, applications: [waiting] });
+    expect(due).toEqual([]);
+    expect(skipped).toEqual([]);
+  });
+
   it('gives a moved deadline new reminder ids and says where it moved from', () => {
     const sentForOldDate = new Set([28, 14, 7].map((offset) => deadlineReminderId('WEQS-0001', '2026-27-c1', '2027-01-18', offset)));
     const moved = calendarOf(row('2026-27-c1', '2027-02-01', { extendedFrom: '2027-01-18' }));

@@ -191,14 +191,14 @@ describe('every staff card', () => {
       expect(json, name).not.toContain('<img');
       expect(json, name).not.toContain('[Open folder](');
       expect(json, name).not.toContain('**Evil**');
-      expect(joined(payload), name).toContain('\\*\\*Evil\\*\\* \\[Open folder\\]\\(https://evil.example\\)');
+      expect(joined(payload), name).toContain('\\*\\*Evil\\*\\* \\[Open folder\\](https://evil.example)');
       expect(joined(payload), name).toContain('&lt;script&gt;');
     }
   });
 
   it('turns a multi-line subject into one line so it cannot start a list', () => {
     const payload = untrustedSenderCard({ ...untrusted, subject: 'Hello\n- [click](https://evil.example)\n1. two' });
-    expect(facts(payload).get('Subject')).toBe('Hello - \\[click\\]\\(https://evil.example\\) 1. two');
+    expect(facts(payload).get('Subject')).toBe('Hello - \\[click\\](https://evil.example) 1. two');
   });
 
   it('refuses links that are not absolute https', () => {
@@ -330,7 +330,7 @@ describe('processingFailedCard', () => {
     const payload = processingFailedCard(failed);
     const text = joined(payload);
     expect(text).toMatch(/tried 5 times/);
-    expect(text).toContain('SharePoint refused to create the folder \\(403 accessDenied\\).');
+    expect(text).toContain('SharePoint refused to create the folder (403 accessDenied).');
     expect(text).toContain('npm run weqs -- replay-failed');
     expect(facts(payload).get('Message ID')).toBe('AAMkAGI2TG93AAA=');
     expect(facts(payload).get('Received')).toBe('25 Nov 2026, 14:05');
