@@ -8,6 +8,9 @@ import { z } from 'zod';
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 const positiveInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Notifications normally arrive within seconds; a minute covers Graph's delivery retries. */
+export const defaultSweepGraceSeconds = 60;
+
 const dayList = z
   .string()
   .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be whole numbers of days separated by commas, e.g. 28,14,7,1')
@@ -49,7 +52,7 @@ export const settingsSchema = z
     /** Outlook allows 4 concurrent requests per app and mailbox. */
     WEQS_MAILBOX_CONCURRENCY: positiveInteger(1, 4).default(4),
     /** The inbox sweep leaves messages younger than this to the webhook. */
-    WEQS_SWEEP_GRACE_SECONDS: positiveInteger(0, 3600).default(60),
+    WEQS_SWEEP_GRACE_SECONDS: positiveInteger(0, 3600).default(defaultSweepGraceSeconds),
     /** How long one worker holds an email before another may take it over (after a crash). */
     WEQS_PROCESSING_LEASE_SECONDS: positiveInteger(5, 3600).default(300),
     /** Staff wording for replies while no review cycle is published; a sensible default otherwise. */
