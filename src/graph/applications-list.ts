@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { logger } from '../logging.js';
 import type { SiteContext } from './site-context.js';
 import { isGraphError } from './graph-errors.js';
+import { odata, withFilter } from './odata-filter.js';
+import type { ODataFilter } from './odata-filter.js';
 
 export const applicationStatuses = ['Open', 'In review', 'Information requested', 'Decided', 'Withdrawn', 'Expired'] as const;
 export type ApplicationStatus = (typeof applicationStatuses)[number];
@@ -62,11 +64,6 @@ export interface ApplicationRow {
   SourceMessageId: string;
 }
 
-/** OData string literals double their single quotes; nothing from an email reaches a filter unescaped. */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
 const text = z.string().nullish().transform((value) => (value ?? '').trim() || undefined);
 const flag = z.boolean().nullish().transform((value) => value === true);
 
@@ -111,9 +108,7 @@ export class ApplicationsList {
 
   async findByReference(reference: string): Promise<ListItem | undefined> {
     const { siteId, listId } = await this.site();
-    const page = (await this.graph
-      .api(`/sites/${siteId}/lists/${listId}/items`)
-      .filter(`fields/Reference eq ${odataString(reference)}`)
+    const page = (await withFilter(this.graph.api(`/sites/${siteId}/lists/${listId}/items`), odata`fields/Reference eq ${reference}`)
       .expand('fields')
       .top(2)
       .get()) as { value: ListItem[] };
@@ -124,9 +119,9 @@ export class ApplicationsList {
    * Rows matching a filter on indexed columns. Rows staff have broken (an unknown status, no
    * reference) are skipped and logged rather than stopping the whole job.
    */
-  async query(filter: string): Promise<ApplicationItem[]> {
+  async query(filter: ODataFilter): Promise<ApplicationItem[]> {
     const { siteId, listId } = await this.site();
-    const first = (await this.graph.api(`/sites/${siteId}/lists/${listId}/items`).filter(filter).expand('fields').top(200).get()) as { value: ListItem[] };
+    const first = (await withFilter(this.graph.api(`/sites/${siteId}/lists/${listId}/items`), filter).expand('fields').top(200).get()) as { value: ListItem[] };
     const items: ApplicationItem[] = [];
     const iterator = new PageIterator(this.graph, first, (item: ListItem) => {
       const parsed = applicationFieldsSchema.safeParse(item.fields);

@@ -5,6 +5,7 @@ import { intentHeader } from '../mail/mime.js';
 import { DeltaExpired } from '../ports/mailbox.port.js';
 import type { DeltaPage, InboxEmail, MailboxPort } from '../ports/mailbox.port.js';
 import { isGraphError } from './graph-errors.js';
+import { odata, withFilter } from './odata-filter.js';
 
 const emailFields = ['id', 'internetMessageId', 'conversationId', 'subject', 'from', 'receivedDateTime', 'categories', 'internetMessageHeaders'];
 
@@ -63,9 +64,7 @@ export class GraphMailbox implements MailboxPort {
   }
 
   async sentItemWithIntent(token: string, since: Date): Promise<boolean> {
-    const page = (await this.graph
-      .api(`${this.base}/mailFolders('sentitems')/messages`)
-      .filter(`sentDateTime ge ${since.toISOString()}`)
+    const page = (await withFilter(this.graph.api(`${this.base}/mailFolders('sentitems')/messages`), odata`sentDateTime ge ${since}`)
       .select(['id', 'internetMessageHeaders'])
       .top(100)
       .get()) as { value: Message[] };
