@@ -50,8 +50,15 @@ export const tenantSeedSchema = z.object({
   behaviour: z
     .object({
       // one key per uncertain behaviour, added beside the code that reads it
+      /**
+       * The status of a list item create or update that repeats a value in a column enforcing unique
+       * values. Graph's pages do not document it; reports show SharePoint's duplicate-values message
+       * under 400, 409 and 500. Default 500 (generalException): the SDK does not retry it and
+       * nothing in the status says "already there".
+       */
+      listUniqueValueClashStatus: z.union([z.literal(400), z.literal(409), z.literal(500)]).default(500),
     })
-    .default({}),
+    .prefault({}),
 });
 
 export type TenantSeed = z.infer<typeof tenantSeedSchema>;

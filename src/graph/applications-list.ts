@@ -4,7 +4,7 @@ import type { ColumnDefinition, ListItem } from '@microsoft/microsoft-graph-type
 import { z } from 'zod';
 import { logger } from '../logging.js';
 import type { SiteContext } from './site-context.js';
-import { isGraphError } from './graph-errors.js';
+import { isDuplicateValueError } from './graph-errors.js';
 import { odata, withFilter } from './odata-filter.js';
 import type { ODataFilter } from './odata-filter.js';
 
@@ -141,14 +141,20 @@ export class ApplicationsList {
     await request.patch(fields);
   }
 
-  /** Creates the row once: Reference is unique, so a retry finds the row it created before. */
+  /**
+   * Creates the row once: a retry finds the row it created before. The reference is looked up
+   * first, because what Graph answers to a repeated unique value is not documented (400, 409 and
+   * 500 have all been reported); an answer that reports a duplicate is then read as "already there".
+   */
   async createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }> {
     const { siteId, listId } = await this.site();
+    const before = await this.findByReference(row.Reference);
+    if (before) return { id: before.id ?? '', webUrl: before.webUrl ?? '' };
     try {
       const item = (await this.graph.api(`/sites/${siteId}/lists/${listId}/items`).post({ fields: row })) as ListItem;
       return { id: item.id ?? '', webUrl: item.webUrl ?? '' };
     } catch (error) {
-      if (!isGraphError(error, 409)) throw error;
+      if (!isDuplicateValueError(error)) throw error;
       const existing = await this.findByReference(row.Reference);
       if (!existing) throw error;
       return { id: existing.id ?? '', webUrl: existing.webUrl ?? '' };
