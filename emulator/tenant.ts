@@ -56,6 +56,11 @@ export const tenantSeedSchema = z.object({
        * under 400, 409 and 500. Default 500 (generalException): the SDK does not retry it and
        * nothing in the status says "already there".
        */
+      /**
+       * Whether a list created with `columns` in its create request comes without them. The
+       * list-create page shows them created; weqs must not rely on it, so the other reading is here.
+       */
+      listCreateDropsColumns: z.boolean().default(false),
       listUniqueValueClashStatus: z.union([z.literal(400), z.literal(409), z.literal(500)]).default(500),
     })
     .prefault({}),

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { logger } from '../logging.js';
 import type { SiteContext } from './site-context.js';
 import { isDuplicateValueError } from './graph-errors.js';
+import { ensureListColumns } from './list-columns.js';
+import type { ColumnReport } from './list-columns.js';
 import { odata, withFilter } from './odata-filter.js';
 import type { ODataFilter } from './odata-filter.js';
 
@@ -39,14 +41,11 @@ export const applicationsListColumns: ColumnDefinition[] = [
   { name: 'RemindersOff', displayName: 'No reminders', boolean: {} },
 ];
 
-/** Adds the columns the list lacks; safe to run again. Needs the site's owner or full-control grant. */
-export async function ensureApplicationsListColumns(graph: Client, site: SiteContext): Promise<string[]> {
-  const existing = (await graph.api(`/sites/${site.siteId}/lists/${site.listId}/columns`).select(['name']).get()) as { value: ColumnDefinition[] };
-  const names = new Set(existing.value.map((column) => column.name));
-  const missing = applicationsListColumns.filter((column) => !names.has(column.name ?? ''));
-  for (const column of missing) await graph.api(`/sites/${site.siteId}/lists/${site.listId}/columns`).post(column);
-  if (missing.length > 0) logger().info({ added: missing.map((column) => column.name) }, 'added columns to the Applications list');
-  return missing.map((column) => column.name ?? '');
+/** Adds the columns the list lacks and indexes those weqs filters on; safe to run again. Needs the site's owner or full-control grant. */
+export async function ensureApplicationsListColumns(graph: Client, site: SiteContext, listName = 'Applications'): Promise<ColumnReport> {
+  const report = await ensureListColumns(graph, site.siteId, site.listId, applicationsListColumns, listName);
+  if (report.added.length > 0 || report.indexed.length > 0) logger().info(report, 'set up the Applications list columns');
+  return report;
 }
 
 export interface ApplicationRow {
