@@ -5,6 +5,7 @@ import { GraphFault, jsonBody, noContent, ok, route } from './http.js';
 import type { EmulatorRequest, EmulatorResponse, Route } from './http.js';
 import type { Mailbox, MailChange, StoredMessage } from './mailbox.js';
 import { isAcceptableEndpoint, postToEndpoint } from './notifier.js';
+import { graphDateTime } from './ids.js';
 
 type Target = { kind: 'mail'; mailbox: Mailbox; folderId?: string } | { kind: 'list'; siteId: string; listId: string };
 
@@ -84,7 +85,7 @@ export class SubscriptionService {
       notificationUrl: subscription.notificationUrl,
       notificationQueryOptions: null,
       lifecycleNotificationUrl: subscription.lifecycleNotificationUrl,
-      expirationDateTime: subscription.expirationDateTime,
+      expirationDateTime: graphDateTime.subscription(subscription.expirationDateTime),
       creatorId: subscription.creatorId,
       includeResourceData: null,
       latestSupportedTlsVersion: subscription.latestSupportedTlsVersion,
@@ -260,7 +261,7 @@ export class SubscriptionService {
       this.notify(subscription, {
         id: randomUUID(),
         subscriptionId: subscription.id,
-        subscriptionExpirationDateTime: subscription.expirationDateTime,
+        subscriptionExpirationDateTime: graphDateTime.subscription(subscription.expirationDateTime),
         changeType: change,
         resource: `Users/${mailbox.id}/Messages/${message.id}`,
         clientState: subscription.clientState,
@@ -283,7 +284,7 @@ export class SubscriptionService {
       this.notify(subscription, {
         id: randomUUID(),
         subscriptionId: subscription.id,
-        subscriptionExpirationDateTime: subscription.expirationDateTime,
+        subscriptionExpirationDateTime: graphDateTime.subscription(subscription.expirationDateTime),
         changeType: 'updated',
         resource: `sites/${siteId}/lists/${listId}`,
         clientState: subscription.clientState,
@@ -314,7 +315,7 @@ export class SubscriptionService {
     if (!subscription.lifecycleNotificationUrl) return;
     this.deliver(subscription, subscription.lifecycleNotificationUrl, 'lifecycle', {
       subscriptionId: subscription.id,
-      subscriptionExpirationDateTime: subscription.expirationDateTime,
+      subscriptionExpirationDateTime: graphDateTime.subscription(subscription.expirationDateTime),
       tenantId: this.context.tenant.tenantId,
       clientState: subscription.clientState,
       lifecycleEvent: event,

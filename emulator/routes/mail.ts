@@ -4,7 +4,7 @@ import type { MailAccess } from '../auth.js';
 import type { EmulatorContext } from '../context.js';
 import { GraphFault, header, jsonBody, noContent, ok, route } from '../http.js';
 import type { EmulatorRequest, Route } from '../http.js';
-import { ids, isMessageId } from '../ids.js';
+import { graphDateTime, ids, isMessageId } from '../ids.js';
 import { escapeHtml, htmlToText, parseMimeBody } from '../mailbox.js';
 import type { ExtendedProperty, InternetHeader, Mailbox, Recipient, StoredMessage } from '../mailbox.js';
 import { decodeToken, encodeToken, evaluateFilter, filterPaths, parseFilter, parseSelect, parseTop } from '../odata.js';
@@ -61,12 +61,12 @@ export function messageResource(
   const resource: Record<string, unknown> = {
     '@odata.etag': `W/"${stored.changeKey}"`,
     id: stored.id,
-    createdDateTime: stored.createdDateTime,
-    lastModifiedDateTime: stored.lastModifiedDateTime,
+    createdDateTime: graphDateTime.outlook(stored.createdDateTime),
+    lastModifiedDateTime: graphDateTime.outlook(stored.lastModifiedDateTime),
     changeKey: stored.changeKey,
     categories: stored.categories,
-    receivedDateTime: stored.receivedDateTime,
-    sentDateTime: stored.sentDateTime,
+    receivedDateTime: graphDateTime.outlook(stored.receivedDateTime),
+    sentDateTime: graphDateTime.outlook(stored.sentDateTime),
     hasAttachments: false,
     internetMessageId: stored.internetMessageId,
     subject: stored.subject,
