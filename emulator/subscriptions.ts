@@ -117,6 +117,9 @@ export class SubscriptionService {
     if (mail) {
       const mailbox = this.context.mail.resolve(decodeURIComponent(mail[1] ?? ''));
       authorizeMail(this.context.app(request), this.context.claims(request), mailbox.address, 'read');
+      if (this.context.tenant.behaviour.mailboxSubscriptionsNeedTenantWideMailRead && !this.context.claims(request).roles.some((role) => ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic.All'].includes(role))) {
+        throw new GraphFault(403, 'ExtensionError', 'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied. Check credentials and try again.]');
+      }
       const folderName = mail[2] ?? mail[3];
       return { kind: 'mail', mailbox, ...(folderName ? { folderId: mailbox.folder(folderName).id } : {}) };
     }
@@ -189,7 +192,7 @@ export class SubscriptionService {
     const existing = [...this.subscriptions.values()].find(
       (candidate) => candidate.applicationId === appId && candidate.changeType === changeType && candidate.resource.toLowerCase().replace(/^\//, '') === normalisedResource,
     );
-    if (existing) throw new GraphFault(409, 'Conflict', `Subscription Id ${existing.id} already exists for the requested combination`);
+    if (existing && this.context.tenant.behaviour.duplicateSubscriptions === 'conflict') throw new GraphFault(409, 'Conflict', `Subscription Id ${existing.id} already exists for the requested combination`);
     await this.validateEndpoint(notificationUrl);
     if (typeof lifecycleNotificationUrl === 'string') await this.validateEndpoint(lifecycleNotificationUrl);
     const subscription: Subscription = {

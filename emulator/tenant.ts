@@ -60,6 +60,18 @@ export const tenantSeedSchema = z.object({
        * Whether a list created with `columns` in its create request comes without them. The
        * list-create page shows them created; weqs must not rely on it, so the other reading is here.
        */
+      /**
+       * Whether a mailbox change-notification subscription needs a tenant-wide Mail read role,
+       * refusing an app that holds Exchange RBAC for Applications on the mailbox alone. Microsoft
+       * does not document subscriptions under RBAC for Applications; weqs must keep working if a
+       * real tenant refuses them (it then relies on the inbox sweep).
+       */
+      mailboxSubscriptionsNeedTenantWideMailRead: z.boolean().default(false),
+      /**
+       * What a second identical subscription gets: `conflict` is the 409 Graph has been seen to
+       * answer; `duplicate` creates a second subscription, which weqs must clean up.
+       */
+      duplicateSubscriptions: z.enum(['conflict', 'duplicate']).default('conflict'),
       listCreateDropsColumns: z.boolean().default(false),
       listUniqueValueClashStatus: z.union([z.literal(400), z.literal(409), z.literal(500)]).default(500),
     })

@@ -53,6 +53,10 @@ export const settingsSchema = z
     WEQS_MAILBOX_CONCURRENCY: positiveInteger(1, 4).default(4),
     /** The inbox sweep leaves messages younger than this to the webhook. */
     WEQS_SWEEP_GRACE_SECONDS: positiveInteger(0, 3600).default(defaultSweepGraceSeconds),
+    /** Minutes between inbox sweeps while change notifications arrive. */
+    WEQS_SWEEP_MINUTES: positiveInteger(1, 60).default(5),
+    /** Minutes between inbox sweeps while Graph refuses the inbox subscription (the sweep is then the only way in). */
+    WEQS_SWEEP_MINUTES_WITHOUT_NOTIFICATIONS: positiveInteger(1, 60).default(1),
     /** How long one worker holds an email before another may take it over (after a crash). */
     WEQS_PROCESSING_LEASE_SECONDS: positiveInteger(5, 3600).default(300),
     /** Staff wording for replies while no review cycle is published; a sensible default otherwise. */
@@ -92,6 +96,7 @@ export interface Config {
   sendRatePerMinute: number;
   processingLeaseMs: number;
   sweepGraceMs: number;
+  sweepCadence: { everyMinutes: number; withoutNotificationsEveryMinutes: number };
   reviewsPausedMessage?: string;
   referencePrefix: string;
   logLevel: Settings['WEQS_LOG_LEVEL'];
@@ -144,6 +149,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     sendRatePerMinute: s.WEQS_SEND_RATE_PER_MINUTE,
     processingLeaseMs: s.WEQS_PROCESSING_LEASE_SECONDS * 1000,
     sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
+    sweepCadence: { everyMinutes: s.WEQS_SWEEP_MINUTES, withoutNotificationsEveryMinutes: s.WEQS_SWEEP_MINUTES_WITHOUT_NOTIFICATIONS },
     ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),
     referencePrefix: s.WEQS_REFERENCE_PREFIX,
     logLevel: s.WEQS_LOG_LEVEL,

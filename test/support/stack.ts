@@ -99,6 +99,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
     // Crashed workers' emails come back within seconds. The sweep keeps its real grace period.
     WEQS_PROCESSING_LEASE_SECONDS: '5',
+    // Tests invoke the sweep timer by hand: let every invocation sweep, whatever the minute.
+    WEQS_SWEEP_MINUTES: '1',
     ...(options.settings ?? {}),
   };
   const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
