@@ -18,7 +18,7 @@ export interface BatchChildLog {
 }
 
 const maxSteps = 20;
-/** Graph runs at most four Outlook (mailbox) sub-requests of a batch at a time (facts file §4, §7). */
+/** Graph runs at most four Outlook (mailbox) sub-requests of a batch at a time (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits). */
 const parallelMailboxSteps = 4;
 const isMailboxStep = (step: BatchStep): boolean => /^\/users\//i.test(step.url);
 

@@ -140,7 +140,7 @@ export class SubscriptionService {
     if (requested <= now) throw new GraphFault(400, 'InvalidRequest', 'Subscription expiration must be in the future.');
     const max = maxMinutes[kind];
     if (requested > now + max * 60_000) throw new GraphFault(400, 'ExtensionError', `Subscription expiration can only be ${max} minutes in the future.`);
-    // Outlook raises an expiry under 45 minutes to 45 minutes from now (trap 1 of the facts file).
+    // Outlook raises an expiry under 45 minutes to 45 minutes from now (https://learn.microsoft.com/graph/api/resources/subscription#subscription-lifetime).
     const earliest = kind === 'mail' ? now + minimumMailMinutes * 60_000 : requested;
     return new Date(Math.max(requested, earliest)).toISOString();
   }

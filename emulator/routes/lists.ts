@@ -113,7 +113,7 @@ export function listRoutes(context: EmulatorContext): Route[] {
     return resource;
   };
 
-  /** SharePoint refuses filters and sorts on non-indexed columns (facts file §6.2). */
+  /** SharePoint refuses filters and sorts on non-indexed columns (https://learn.microsoft.com/troubleshoot/sharepoint/lists-and-libraries/items-exceeds-list-view-threshold). */
   const checkIndexed = (request: EmulatorRequest, list: SpList, paths: string[]): void => {
     const prefer = (header(request, 'prefer') ?? '').toLowerCase();
     for (const path of paths) {

@@ -16,7 +16,7 @@ export const awardChoices = ['Gold', 'Silver', 'Bronze', 'Not awarded'] as const
 
 /**
  * The staff Applications list. Every column weqs filters on is indexed, so queries keep working
- * past SharePoint's 5,000-item list view threshold (facts file §6.2).
+ * past SharePoint's 5,000-item list view threshold (https://learn.microsoft.com/troubleshoot/sharepoint/lists-and-libraries/items-exceeds-list-view-threshold).
  * https://learn.microsoft.com/graph/api/resources/columndefinition
  */
 export const applicationsListColumns: ColumnDefinition[] = [

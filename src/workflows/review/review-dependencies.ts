@@ -48,7 +48,7 @@ export interface JobOptions {
   dryRun: boolean;
 }
 
-/** The words staff use in OData filters on indexed columns only (facts file §6.2). */
+/** The words staff use in OData filters on indexed columns only (https://learn.microsoft.com/troubleshoot/sharepoint/lists-and-libraries/items-exceeds-list-view-threshold). */
 export function statusFilter(...statuses: [string, ...string[]]): ODataFilter {
   return anyOf(...statuses.map((status) => odata`fields/Status eq ${status}`));
 }
