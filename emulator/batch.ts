@@ -18,7 +18,7 @@ export interface BatchChildLog {
 }
 
 const maxSteps = 20;
-/** Graph runs at most four Outlook (mailbox) sub-requests of a batch at a time (facts file §4, §7). */
+/** Graph runs at most four Outlook (mailbox) sub-requests of a batch at a time (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits). */
 const parallelMailboxSteps = 4;
 const isMailboxStep = (step: BatchStep): boolean => /^\/users\//i.test(step.url);
 
@@ -47,7 +47,33 @@ function parseSteps(request: EmulatorRequest): BatchStep[] {
       if (!seen.has(dependency.toLowerCase())) throw new GraphFault(400, 'BadRequest', `Batch request '${step.id}' depends on unknown request '${dependency}'.`);
     }
   }
+  checkDependencyShape(steps);
   return steps;
+}
+
+/**
+ * Graph's rules for `dependsOn`: a request depends on at most one other, earlier request, and the
+ * batch follows one of three shapes: parallel (no dependencies), serial (each request on the one
+ * before it) or same (every request that states a dependency states the same one). Anything else
+ * is refused. https://learn.microsoft.com/graph/known-issues#json-batching ,
+ * https://learn.microsoft.com/answers/questions/1532547/regarding-batching-response-order
+ */
+function checkDependencyShape(steps: BatchStep[]): void {
+  const index = new Map(steps.map((step, position) => [step.id.toLowerCase(), position]));
+  steps.forEach((step, position) => {
+    if (step.dependsOn.length > 1) throw new GraphFault(400, 'BadRequest', `Batch request '${step.id}' depends on ${step.dependsOn.length} requests; a request can depend on one other request only.`);
+    const dependency = step.dependsOn[0];
+    if (dependency !== undefined && (index.get(dependency.toLowerCase()) ?? Infinity) >= position) {
+      throw new GraphFault(400, 'BadRequest', `Batch request '${step.id}' depends on '${dependency}', which does not come before it in the batch.`);
+    }
+  });
+  const dependent = steps.filter((step) => step.dependsOn.length > 0);
+  if (dependent.length === 0) return;
+  const serial = steps.every((step, position) => (position === 0 ? step.dependsOn.length === 0 : step.dependsOn[0]?.toLowerCase() === steps[position - 1]?.id.toLowerCase()));
+  const same = new Set(dependent.map((step) => step.dependsOn[0]?.toLowerCase())).size === 1;
+  if (!serial && !same) {
+    throw new GraphFault(400, 'BadRequest', 'Batch requests with dependsOn must be all serial (each on the one before) or all depend on the same request.');
+  }
 }
 
 function stepBody(step: BatchStep): Buffer {
@@ -152,7 +178,13 @@ export async function executeBatch(
     return promise;
   };
 
-  await Promise.all(steps.map(run));
+  if (steps.some((step) => step.dependsOn.length > 0)) {
+    // A batch with dependencies runs one request after another, each with its own latency: Graph
+    // documents no parallelism among dependent requests, so the emulator assumes none.
+    for (const step of steps) await run(step);
+  } else {
+    await Promise.all(steps.map(run));
+  }
   const responses = steps
     .map((step) => {
       const response = results.get(step.id.toLowerCase()) as EmulatorResponse;

@@ -9,7 +9,7 @@ import type { SubscriptionService } from './subscriptions.js';
 import type { AppRegistration, TenantSeed } from './tenant.js';
 
 export interface EmulatorTuning {
-  /** Outlook's limit of concurrent requests per app and mailbox (facts file §4). */
+  /** Outlook's limit of concurrent requests per app and mailbox (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits). */
   mailboxConcurrency: number;
   /** Exchange Online's message rate limit per mailbox. */
   sendLimitPerMinute: number;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenClaims } from './auth.js';
+import { graphDateTime } from './ids.js';
 
 /** A request as the emulator's handlers see it, whether it came over the wire or inside a $batch. */
 export interface EmulatorRequest {
@@ -44,8 +45,13 @@ export class GraphFault extends Error {
 }
 
 export function errorBody(fault: GraphFault, requestId: string, clientRequestId?: string): unknown {
+  const date = graphDateTime.innerError(new Date());
+  if (fault.status === 429 && fault.code === 'TooManyRequests') {
+    // Exactly the shape of Microsoft's throttling sample: https://learn.microsoft.com/graph/throttling#sample-response
+    return { error: { code: 'TooManyRequests', innerError: { code: '429', date, message: 'Please retry after', 'request-id': requestId, status: '429' }, message: 'Please retry again later.' } };
+  }
   const innerError: Record<string, string> = {
-    date: new Date().toISOString().slice(0, 19),
+    date,
     'request-id': requestId,
     'client-request-id': clientRequestId ?? requestId,
   };

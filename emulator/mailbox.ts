@@ -180,7 +180,7 @@ export class Mailbox {
     this.record(message, message.folderId, 'deleted');
   }
 
-  /** Exchange moves by copy and delete: the moved message has a new id (trap 7 of the facts file). */
+  /** Exchange moves by copy and delete: the moved message has a new id (https://learn.microsoft.com/graph/outlook-immutable-id). */
   move(message: StoredMessage, folderId: string): StoredMessage {
     this.remove(message);
     const { id: _id, folderId: _folder, changeKey: _key, createdDateTime: _created, lastModifiedDateTime: _modified, ...fields } = message;

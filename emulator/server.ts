@@ -109,7 +109,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       context.subscriptions.mailChanged(mailbox, message, change),
     );
     for (const mailbox of options.tenant.mailboxes) context.mail.addMailbox(mailbox.address, mailbox.displayName);
-    context.sharepoint = new SharePoint(clock, options.tenant.sharePointHostname, (siteId, listId) => context.subscriptions.listChanged(siteId, listId));
+    context.sharepoint = new SharePoint(clock, options.tenant.sharePointHostname, (siteId, listId) => context.subscriptions.listChanged(siteId, listId), options.tenant.behaviour.listUniqueValueClashStatus);
     for (const site of options.tenant.sites) context.sharepoint.addSite(site);
     context.directory = Directory.seeded(clock, options.tenant);
     context.syncResetModes.clear();

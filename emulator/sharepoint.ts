@@ -238,6 +238,8 @@ export class SharePoint {
     private readonly clock: Clock,
     private readonly hostname: string,
     private readonly onListChanged: (siteId: string, listId: string) => void,
+    /** tenant behaviour `listUniqueValueClashStatus` (docs/graph-assumptions.md). */
+    private readonly uniqueValueClashStatus: 400 | 409 | 500 = 500,
   ) {}
 
   addSite(seed: SiteSeed): Site {
@@ -483,7 +485,10 @@ export class SharePoint {
       const clash = [...list.items.values()].some(
         (item) => item !== existing && String(item.fields[column.name] ?? '').toLowerCase() === String(value).toLowerCase(),
       );
-      if (clash) throw new GraphFault(409, 'nameAlreadyExists', 'One or more fields with unique constraints already has the provided value.');
+      if (clash) {
+        const code = { 400: 'invalidRequest', 409: 'nameAlreadyExists', 500: 'generalException' }[this.uniqueValueClashStatus];
+        throw new GraphFault(this.uniqueValueClashStatus, code, 'The list item could not be added or updated because duplicate values were found in one or more fields in the list.');
+      }
     }
     return accepted;
   }

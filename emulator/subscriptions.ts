@@ -5,6 +5,7 @@ import { GraphFault, jsonBody, noContent, ok, route } from './http.js';
 import type { EmulatorRequest, EmulatorResponse, Route } from './http.js';
 import type { Mailbox, MailChange, StoredMessage } from './mailbox.js';
 import { isAcceptableEndpoint, postToEndpoint } from './notifier.js';
+import { graphDateTime } from './ids.js';
 
 type Target = { kind: 'mail'; mailbox: Mailbox; folderId?: string } | { kind: 'list'; siteId: string; listId: string };
 
@@ -84,7 +85,7 @@ export class SubscriptionService {
       notificationUrl: subscription.notificationUrl,
       notificationQueryOptions: null,
       lifecycleNotificationUrl: subscription.lifecycleNotificationUrl,
-      expirationDateTime: subscription.expirationDateTime,
+      expirationDateTime: graphDateTime.subscription(subscription.expirationDateTime),
       creatorId: subscription.creatorId,
       includeResourceData: null,
       latestSupportedTlsVersion: subscription.latestSupportedTlsVersion,
@@ -116,6 +117,9 @@ export class SubscriptionService {
     if (mail) {
       const mailbox = this.context.mail.resolve(decodeURIComponent(mail[1] ?? ''));
       authorizeMail(this.context.app(request), this.context.claims(request), mailbox.address, 'read');
+      if (this.context.tenant.behaviour.mailboxSubscriptionsNeedTenantWideMailRead && !this.context.claims(request).roles.some((role) => ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic.All'].includes(role))) {
+        throw new GraphFault(403, 'ExtensionError', 'Operation: Create; Exception: [Status Code: Forbidden; Reason: Access is denied. Check credentials and try again.]');
+      }
       const folderName = mail[2] ?? mail[3];
       return { kind: 'mail', mailbox, ...(folderName ? { folderId: mailbox.folder(folderName).id } : {}) };
     }
@@ -136,7 +140,7 @@ export class SubscriptionService {
     if (requested <= now) throw new GraphFault(400, 'InvalidRequest', 'Subscription expiration must be in the future.');
     const max = maxMinutes[kind];
     if (requested > now + max * 60_000) throw new GraphFault(400, 'ExtensionError', `Subscription expiration can only be ${max} minutes in the future.`);
-    // Outlook raises an expiry under 45 minutes to 45 minutes from now (trap 1 of the facts file).
+    // Outlook raises an expiry under 45 minutes to 45 minutes from now (https://learn.microsoft.com/graph/api/resources/subscription#subscription-lifetime).
     const earliest = kind === 'mail' ? now + minimumMailMinutes * 60_000 : requested;
     return new Date(Math.max(requested, earliest)).toISOString();
   }
@@ -188,7 +192,7 @@ export class SubscriptionService {
     const existing = [...this.subscriptions.values()].find(
       (candidate) => candidate.applicationId === appId && candidate.changeType === changeType && candidate.resource.toLowerCase().replace(/^\//, '') === normalisedResource,
     );
-    if (existing) throw new GraphFault(409, 'Conflict', `Subscription Id ${existing.id} already exists for the requested combination`);
+    if (existing && this.context.tenant.behaviour.duplicateSubscriptions === 'conflict') throw new GraphFault(409, 'Conflict', `Subscription Id ${existing.id} already exists for the requested combination`);
     await this.validateEndpoint(notificationUrl);
     if (typeof lifecycleNotificationUrl === 'string') await this.validateEndpoint(lifecycleNotificationUrl);
     const subscription: Subscription = {
@@ -260,7 +264,7 @@ export class SubscriptionService {
       this.notify(subscription, {
         id: randomUUID(),
         subscriptionId: subscription.id,
-        subscriptionExpirationDateTime: subscription.expirationDateTime,
+        subscriptionExpirationDateTime: graphDateTime.subscription(subscription.expirationDateTime),
         changeType: change,
         resource: `Users/${mailbox.id}/Messages/${message.id}`,
         clientState: subscription.clientState,
@@ -283,7 +287,7 @@ export class SubscriptionService {
       this.notify(subscription, {
         id: randomUUID(),
         subscriptionId: subscription.id,
-        subscriptionExpirationDateTime: subscription.expirationDateTime,
+        subscriptionExpirationDateTime: graphDateTime.subscription(subscription.expirationDateTime),
         changeType: 'updated',
         resource: `sites/${siteId}/lists/${listId}`,
         clientState: subscription.clientState,
@@ -314,7 +318,7 @@ export class SubscriptionService {
     if (!subscription.lifecycleNotificationUrl) return;
     this.deliver(subscription, subscription.lifecycleNotificationUrl, 'lifecycle', {
       subscriptionId: subscription.id,
-      subscriptionExpirationDateTime: subscription.expirationDateTime,
+      subscriptionExpirationDateTime: graphDateTime.subscription(subscription.expirationDateTime),
       tenantId: this.context.tenant.tenantId,
       clientState: subscription.clientState,
       lifecycleEvent: event,

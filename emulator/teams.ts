@@ -11,7 +11,7 @@ export interface TeamsPost {
   runError?: string;
 }
 
-/** Teams accepts messages up to about 28 KB (facts file §9.3). */
+/** Teams accepts messages up to about 28 KB (https://learn.microsoft.com/microsoftteams/limits-specifications-teams#chat). */
 const maxPayloadBytes = 28 * 1024;
 
 function logicAppsError(status: number, code: string, message: string): EmulatorResponse {
@@ -66,6 +66,12 @@ export function handleWorkflowWebhook(tenant: TenantSeed, posts: TeamsPost[], re
   const { type, attachments } = (payload ?? {}) as Record<string, unknown>;
   if (type !== 'message' || !Array.isArray(attachments) || attachments.length === 0) {
     return logicAppsError(400, 'TriggerInputSchemaMismatch', "The input body for trigger 'manual' of type 'Request' did not match its schema: expected type 'message' with a non-empty 'attachments' array.");
+  }
+  // The trigger's request schema lists contentType, contentUrl and content on every attachment;
+  // a missing contentUrl (null is fine) fails the schema before any card is posted.
+  // https://learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using#send-adaptive-cards-using-an-incoming-webhook
+  if (attachments.some((attachment) => typeof attachment !== 'object' || attachment === null || !('contentUrl' in attachment))) {
+    return logicAppsError(400, 'TriggerInputSchemaMismatch', "The input body for trigger 'manual' of type 'Request' did not match its schema: required property 'contentUrl' is missing on an attachment.");
   }
   for (const attachment of attachments) {
     const { contentType, content } = (attachment ?? {}) as Record<string, unknown>;

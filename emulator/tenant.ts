@@ -66,6 +66,30 @@ export const tenantSeedSchema = z.object({
        * external invites show 400 `invalidRequest` "The request is malformed or incorrect.".
        */
       newGuestInviteRefusal: z.enum(['invalid-request', 'access-denied']).default('invalid-request'),
+      /**
+       * The status of a list item create or update that repeats a value in a column enforcing unique
+       * values. Graph's pages do not document it; reports show SharePoint's duplicate-values message
+       * under 400, 409 and 500. Default 500 (generalException): the SDK does not retry it and
+       * nothing in the status says "already there".
+       */
+      listUniqueValueClashStatus: z.union([z.literal(400), z.literal(409), z.literal(500)]).default(500),
+      /**
+       * Whether a list created with `columns` in its create request comes without them. The
+       * list-create page shows them created; weqs must not rely on it, so the other reading is here.
+       */
+      listCreateDropsColumns: z.boolean().default(false),
+      /**
+       * Whether a mailbox change-notification subscription needs a tenant-wide Mail read role,
+       * refusing an app that holds Exchange RBAC for Applications on the mailbox alone. Microsoft
+       * does not document subscriptions under RBAC for Applications; weqs must keep working if a
+       * real tenant refuses them (it then relies on the inbox sweep).
+       */
+      mailboxSubscriptionsNeedTenantWideMailRead: z.boolean().default(false),
+      /**
+       * What a second identical subscription gets: `conflict` is the 409 Graph has been seen to
+       * answer; `duplicate` creates a second subscription, which weqs must clean up.
+       */
+      duplicateSubscriptions: z.enum(['conflict', 'duplicate']).default('conflict'),
     })
     // prefault, not default: the inner defaults apply when the seed names no behaviour at all.
     .prefault({}),

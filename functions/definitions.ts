@@ -29,7 +29,8 @@ export const functionDefinitions: FunctionDefinition[] = [
   { name: 'processInboundMessage', trigger: { type: 'queue', queueName: queueNames.inboundMessages, connection: 'AzureWebJobsStorage' }, handler: processInboundMessage },
   { name: 'handleSubscriptionEvent', trigger: { type: 'queue', queueName: queueNames.subscriptionEvents, connection: 'AzureWebJobsStorage' }, handler: handleSubscriptionEvent },
   { name: 'maintainSubscription', trigger: { type: 'timer', schedule: '0 7 */6 * * *' }, handler: maintainSubscription },
-  { name: 'sweepInbox', trigger: { type: 'timer', schedule: '30 */5 * * * *' }, handler: sweepInboxTimer },
+  // Every minute; the sweep itself runs every WEQS_SWEEP_MINUTES (more often without notifications).
+  { name: 'sweepInbox', trigger: { type: 'timer', schedule: '30 * * * * *' }, handler: sweepInboxTimer },
   { name: 'sendReminders', trigger: { type: 'timer', schedule: '0 5 7-18 * * *' }, handler: sendRemindersTimer },
   { name: 'closeCycles', trigger: { type: 'timer', schedule: '0 10 * * * *' }, handler: closeCyclesTimer },
   { name: 'staffEdits', trigger: { type: 'timer', schedule: '15 */5 * * * *' }, handler: staffEditsTimer },

@@ -8,6 +8,9 @@ import { z } from 'zod';
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 'true');
 const positiveInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Notifications normally arrive within seconds; a minute covers Graph's delivery retries. */
+export const defaultSweepGraceSeconds = 60;
+
 const dayList = z
   .string()
   .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be whole numbers of days separated by commas, e.g. 28,14,7,1')
@@ -51,7 +54,11 @@ export const settingsSchema = z
     /** Outlook allows 4 concurrent requests per app and mailbox. */
     WEQS_MAILBOX_CONCURRENCY: positiveInteger(1, 4).default(4),
     /** The inbox sweep leaves messages younger than this to the webhook. */
-    WEQS_SWEEP_GRACE_SECONDS: positiveInteger(0, 3600).default(60),
+    WEQS_SWEEP_GRACE_SECONDS: positiveInteger(0, 3600).default(defaultSweepGraceSeconds),
+    /** Minutes between inbox sweeps while change notifications arrive. */
+    WEQS_SWEEP_MINUTES: positiveInteger(1, 60).default(5),
+    /** Minutes between inbox sweeps while Graph refuses the inbox subscription (the sweep is then the only way in). */
+    WEQS_SWEEP_MINUTES_WITHOUT_NOTIFICATIONS: positiveInteger(1, 60).default(1),
     /** How long one worker holds an email before another may take it over (after a crash). */
     WEQS_PROCESSING_LEASE_SECONDS: positiveInteger(5, 3600).default(300),
     /** Staff wording for replies while no review cycle is published; a sensible default otherwise. */
@@ -153,6 +160,7 @@ export interface Config {
   sendRatePerMinute: number;
   processingLeaseMs: number;
   sweepGraceMs: number;
+  sweepCadence: { everyMinutes: number; withoutNotificationsEveryMinutes: number };
   reviewsPausedMessage?: string;
   createGuests: boolean;
   /** Readiness rules staff switched on beyond the published ones. */
@@ -213,6 +221,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     sendRatePerMinute: s.WEQS_SEND_RATE_PER_MINUTE,
     processingLeaseMs: s.WEQS_PROCESSING_LEASE_SECONDS * 1000,
     sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
+    sweepCadence: { everyMinutes: s.WEQS_SWEEP_MINUTES, withoutNotificationsEveryMinutes: s.WEQS_SWEEP_MINUTES_WITHOUT_NOTIFICATIONS },
     ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),
     createGuests: s.WEQS_CREATE_GUESTS,
     extraRules: { documentInEverySection: s.WEQS_REQUIRE_EVIDENCE_IN_EVERY_SECTION },

@@ -454,7 +454,7 @@ export function driveRoutes(context: EmulatorContext): Route[] {
 /** Routes on the SharePoint host that need no token, because their URLs are capabilities. */
 export function driveCapabilityRoutes(context: EmulatorContext): Route[] {
   return [
-    // Monitor URLs are capabilities on the SharePoint host: no token needed (facts file §5.5).
+    // Monitor URLs are capabilities on the SharePoint host: no token needed (https://learn.microsoft.com/graph/long-running-actions-overview).
     route('GET', '/_api/v2.0/monitor/([^/]+)', (_request, [jobId = '']) => {
       const job = context.sharepoint.copyJobs.get(jobId);
       if (!job) throw new GraphFault(404, 'itemNotFound', 'The monitor job was not found.');

@@ -113,7 +113,7 @@ export function listRoutes(context: EmulatorContext): Route[] {
     return resource;
   };
 
-  /** SharePoint refuses filters and sorts on non-indexed columns (facts file §6.2). */
+  /** SharePoint refuses filters and sorts on non-indexed columns (https://learn.microsoft.com/troubleshoot/sharepoint/lists-and-libraries/items-exceeds-list-view-threshold). */
   const checkIndexed = (request: EmulatorRequest, list: SpList, paths: string[]): void => {
     const prefer = (header(request, 'prefer') ?? '').toLowerCase();
     for (const path of paths) {
@@ -155,6 +155,7 @@ export function listRoutes(context: EmulatorContext): Route[] {
       if (typeof json.displayName !== 'string' || json.displayName.trim() === '') throw new GraphFault(400, 'invalidRequest', "The 'displayName' property is required.");
       const template = (json.list as { template?: string } | undefined)?.template === 'documentLibrary' ? 'documentLibrary' : 'genericList';
       const columns = (Array.isArray(json.columns) ? json.columns : []).map((column) => columnFromJson(column as Record<string, unknown>));
+      if (context.tenant.behaviour.listCreateDropsColumns) columns.length = 0;
       return ok(listResource(context.sharepoint.createList(site, { displayName: json.displayName, template, columns })), 201);
     }),
     route('GET', listPath, (request, [siteId = '', listId = '']) => ok(selectFields(listResource(resolve(request, siteId, listId, 'read').list), parseSelect(request.query)))),
@@ -167,6 +168,27 @@ export function listRoutes(context: EmulatorContext): Route[] {
       }
       list.columns.push(column);
       return ok(columnResource(column), 201);
+    }),
+    /** https://learn.microsoft.com/graph/api/columndefinition-update */
+    route('PATCH', `${listPath}/columns/([^/]+)`, (request, [siteId = '', listId = '', columnId = '']) => {
+      const { list } = resolve(request, siteId, listId, 'manage');
+      const column = list.columns.find((candidate) => candidate.id === columnId);
+      if (!column) throw new GraphFault(404, 'itemNotFound', 'The specified column was not found.');
+      const json = jsonBody(request);
+      const allowed = ['displayName', 'description', 'indexed', 'required', 'hidden', 'enforceUniqueValues'];
+      const unknown = Object.keys(json).filter((key) => !allowed.includes(key) && !key.startsWith('@'));
+      if (unknown.length > 0) throw new GraphFault(400, 'invalidRequest', `Property '${unknown[0] ?? ''}' cannot be changed here.`);
+      const indexed = typeof json.indexed === 'boolean' ? json.indexed : column.indexed;
+      const unique = typeof json.enforceUniqueValues === 'boolean' ? json.enforceUniqueValues : column.enforceUniqueValues;
+      if (unique && !indexed) throw new GraphFault(400, 'invalidRequest', `Column '${column.name}' enforces unique values, so it must be indexed.`);
+      if (indexed && column.type === 'text' && column.facet.allowMultipleLines === true) throw new GraphFault(400, 'invalidRequest', `Multiple-lines-of-text column '${column.name}' cannot be indexed.`);
+      column.indexed = indexed;
+      column.enforceUniqueValues = unique;
+      if (typeof json.displayName === 'string') column.displayName = json.displayName;
+      if (typeof json.description === 'string') column.description = json.description;
+      if (typeof json.required === 'boolean') column.required = json.required;
+      if (typeof json.hidden === 'boolean') column.hidden = json.hidden;
+      return ok(columnResource(column));
     }),
     route('GET', `${listPath}/items/delta`, (request, [siteId = '', listId = '']) => {
       const { list } = resolve(request, siteId, listId, 'read');

@@ -4,7 +4,7 @@ import type { MailAccess } from '../auth.js';
 import type { EmulatorContext } from '../context.js';
 import { GraphFault, header, jsonBody, noContent, ok, route } from '../http.js';
 import type { EmulatorRequest, Route } from '../http.js';
-import { ids, isMessageId } from '../ids.js';
+import { graphDateTime, ids, isMessageId } from '../ids.js';
 import { escapeHtml, htmlToText, parseMimeBody } from '../mailbox.js';
 import type { ExtendedProperty, InternetHeader, Mailbox, Recipient, StoredMessage } from '../mailbox.js';
 import { decodeToken, encodeToken, evaluateFilter, filterPaths, parseFilter, parseSelect, parseTop } from '../odata.js';
@@ -61,12 +61,12 @@ export function messageResource(
   const resource: Record<string, unknown> = {
     '@odata.etag': `W/"${stored.changeKey}"`,
     id: stored.id,
-    createdDateTime: stored.createdDateTime,
-    lastModifiedDateTime: stored.lastModifiedDateTime,
+    createdDateTime: graphDateTime.outlook(stored.createdDateTime),
+    lastModifiedDateTime: graphDateTime.outlook(stored.lastModifiedDateTime),
     changeKey: stored.changeKey,
     categories: stored.categories,
-    receivedDateTime: stored.receivedDateTime,
-    sentDateTime: stored.sentDateTime,
+    receivedDateTime: graphDateTime.outlook(stored.receivedDateTime),
+    sentDateTime: graphDateTime.outlook(stored.sentDateTime),
     hasAttachments: false,
     internetMessageId: stored.internetMessageId,
     subject: stored.subject,
@@ -172,6 +172,30 @@ interface DeltaToken {
   initial: boolean;
   select?: string[] | undefined;
   changeType?: string | undefined;
+  /** The one $filter delta on messages supports: receivedDateTime ge|gt an instant. */
+  received?: { operator: 'ge' | 'gt'; instant: string } | undefined;
+}
+
+/**
+ * Delta on messages supports `$filter` only as `receivedDateTime ge|gt {value}` and `$orderby`
+ * only as `receivedDateTime desc`; anything else is refused rather than silently ignored.
+ * https://learn.microsoft.com/graph/api/message-delta#query-parameters
+ */
+function deltaQueryOptions(request: EmulatorRequest): DeltaToken['received'] {
+  for (const name of ['$search', '$expand', '$skip', '$count']) {
+    if (request.query.has(name)) throw new GraphFault(400, 'ErrorInvalidUrlQuery', `The query parameter '${name}' is not supported with change tracking over the 'Messages' resource.`);
+  }
+  const orderby = request.query.get('$orderby');
+  if (orderby !== null && !/^\s*receivedDateTime\s+desc\s*$/i.test(orderby)) {
+    throw new GraphFault(400, 'ErrorInvalidUrlQuery', `The $orderby expression '${orderby}' is not supported with change tracking over the 'Messages' resource; only 'receivedDateTime desc' is.`);
+  }
+  const filter = request.query.get('$filter');
+  if (filter === null) return undefined;
+  const match = /^\s*receivedDateTime\s+(ge|gt)\s+(\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2}))\s*$/i.exec(filter);
+  if (!match || Number.isNaN(Date.parse(match[2] ?? ''))) {
+    throw new GraphFault(400, 'ErrorInvalidUrlQueryFilter', `The $filter expression '${filter}' is not supported with change tracking over the 'Messages' resource; only 'receivedDateTime ge|gt {value}' is.`);
+  }
+  return { operator: (match[1] ?? 'ge').toLowerCase() as 'ge' | 'gt', instant: match[2] ?? '' };
 }
 
 function isDeltaToken(value: unknown): value is DeltaToken {
@@ -210,7 +234,9 @@ function delta(context: EmulatorContext, request: EmulatorRequest, target: Mailb
     token = decoded;
     if (rawDelta) token = { ...decoded, since: decoded.until, until: target.currentSequence, offset: 0, initial: false };
   } else {
+    const received = deltaQueryOptions(request);
     token = {
+      ...(received ? { received } : {}),
       generation: target.syncGeneration,
       folderId: folder.id,
       since: 0,
@@ -224,9 +250,16 @@ function delta(context: EmulatorContext, request: EmulatorRequest, target: Mailb
   const maxPageSize = /odata\.maxpagesize=(\d+)/i.exec(header(request, 'prefer') ?? '');
   const pageSize = Math.min(Number(maxPageSize?.[1] ?? parseTop(request.query, 1000) ?? 10), 1000);
 
+  const received = token.received;
+  const initialRound = (): StoredMessage[] =>
+    target.messagesIn(folder.id).filter((stored) => {
+      if (!received) return true;
+      const difference = Date.parse(stored.receivedDateTime) - Date.parse(received.instant);
+      return received.operator === 'ge' ? difference >= 0 : difference > 0;
+    });
   const items: Record<string, unknown>[] = [];
   if (token.initial) {
-    const all = target.messagesIn(folder.id).sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
+    const all = initialRound().sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
     for (const stored of all.slice(token.offset, token.offset + pageSize)) items.push(deltaItem(target, stored, token.select));
   } else {
     const changed = target.changedSince(folder.id, token.since);
@@ -241,7 +274,7 @@ function delta(context: EmulatorContext, request: EmulatorRequest, target: Mailb
       }
     }
   }
-  const total = token.initial ? target.messagesIn(folder.id).length : target.changedSince(folder.id, token.since).length;
+  const total = token.initial ? initialRound().length : target.changedSince(folder.id, token.since).length;
   const nextOffset = token.offset + pageSize;
   const base = `${request.origin}/v1.0${request.path}`;
   const body: Record<string, unknown> = {

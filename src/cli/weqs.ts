@@ -5,6 +5,7 @@ import { plural } from '../domain/plural.js';
 import { currentAndNextCycles, formatUkDate, isUkDate, parseReviewCalendar, ukStartOfDay } from '../domain/review-calendar.js';
 import { describeStandardState, parseReviewCalendarFile } from '../domain/review-calendar-file.js';
 import { ensureApplicationsListColumns } from '../graph/applications-list.js';
+import { describeColumnReport } from '../graph/list-columns.js';
 import { ensureReviewCalendarList } from '../graph/review-calendar-list.js';
 import { isReviewJob, reviewJobs, runReviewJob } from '../workflows/review/review-jobs.js';
 import type { ReviewJobName } from '../workflows/review/review-jobs.js';
@@ -85,10 +86,13 @@ export async function main(argv: string[], runtimeOf: () => Runtime = getRuntime
       return 0;
     case 'setup': {
       const site = await runtime.site();
-      const added = await ensureApplicationsListColumns(runtime.graph, site);
-      console.log(added.length > 0 ? `Added columns: ${added.join(', ')}` : 'The Applications list already has every column.');
-      const calendar = await ensureReviewCalendarList(runtime.graph, site.siteId, runtime.config.site.calendarList);
-      console.log(calendar.created ? `Created the '${runtime.config.site.calendarList}' list.` : `The '${runtime.config.site.calendarList}' list is in place.`);
+      const applicationsList = runtime.config.site.applicationsList;
+      const calendarList = runtime.config.site.calendarList;
+      const applications = await ensureApplicationsListColumns(runtime.graph, site, applicationsList);
+      console.log(describeColumnReport(applicationsList, applications));
+      const calendar = await ensureReviewCalendarList(runtime.graph, site.siteId, calendarList);
+      if (calendar.created) console.log(`Created the '${calendarList}' list.`);
+      console.log(describeColumnReport(calendarList, calendar));
       return 0;
     }
     case 'calendar': {

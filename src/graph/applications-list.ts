@@ -4,7 +4,11 @@ import type { ColumnDefinition, ListItem } from '@microsoft/microsoft-graph-type
 import { z } from 'zod';
 import { logger } from '../logging.js';
 import type { SiteContext } from './site-context.js';
-import { isGraphError } from './graph-errors.js';
+import { isDuplicateValueError } from './graph-errors.js';
+import { ensureListColumns } from './list-columns.js';
+import type { ColumnReport } from './list-columns.js';
+import { odata, withFilter } from './odata-filter.js';
+import type { ODataFilter } from './odata-filter.js';
 
 export const applicationStatuses = ['Open', 'In review', 'Information requested', 'Decided', 'Withdrawn', 'Expired'] as const;
 export type ApplicationStatus = (typeof applicationStatuses)[number];
@@ -13,7 +17,7 @@ export const folderAccessChoices = ['Granted', 'Pending'] as const;
 
 /**
  * The staff Applications list. Every column weqs filters on is indexed, so queries keep working
- * past SharePoint's 5,000-item list view threshold (facts file §6.2).
+ * past SharePoint's 5,000-item list view threshold (https://learn.microsoft.com/troubleshoot/sharepoint/lists-and-libraries/items-exceeds-list-view-threshold).
  * https://learn.microsoft.com/graph/api/resources/columndefinition
  */
 export const applicationsListColumns: ColumnDefinition[] = [
@@ -40,14 +44,11 @@ export const applicationsListColumns: ColumnDefinition[] = [
   { name: 'FolderAccess', displayName: 'Folder access', indexed: true, choice: { choices: [...folderAccessChoices], displayAs: 'dropDownMenu' } },
 ];
 
-/** Adds the columns the list lacks; safe to run again. Needs the site's owner or full-control grant. */
-export async function ensureApplicationsListColumns(graph: Client, site: SiteContext): Promise<string[]> {
-  const existing = (await graph.api(`/sites/${site.siteId}/lists/${site.listId}/columns`).select(['name']).get()) as { value: ColumnDefinition[] };
-  const names = new Set(existing.value.map((column) => column.name));
-  const missing = applicationsListColumns.filter((column) => !names.has(column.name ?? ''));
-  for (const column of missing) await graph.api(`/sites/${site.siteId}/lists/${site.listId}/columns`).post(column);
-  if (missing.length > 0) logger().info({ added: missing.map((column) => column.name) }, 'added columns to the Applications list');
-  return missing.map((column) => column.name ?? '');
+/** Adds the columns the list lacks and indexes those weqs filters on; safe to run again. Needs the site's owner or full-control grant. */
+export async function ensureApplicationsListColumns(graph: Client, site: SiteContext, listName = 'Applications'): Promise<ColumnReport> {
+  const report = await ensureListColumns(graph, site.siteId, site.listId, applicationsListColumns, listName);
+  if (report.added.length > 0 || report.indexed.length > 0) logger().info(report, 'set up the Applications list columns');
+  return report;
 }
 
 export interface ApplicationRow {
@@ -64,11 +65,6 @@ export interface ApplicationRow {
   ReceivedOn: string;
   SourceMessageId: string;
   FolderAccess?: (typeof folderAccessChoices)[number];
-}
-
-/** OData string literals double their single quotes; nothing from an email reaches a filter unescaped. */
-export function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
 }
 
 const text = z.string().nullish().transform((value) => (value ?? '').trim() || undefined);
@@ -116,9 +112,7 @@ export class ApplicationsList {
 
   async findByReference(reference: string): Promise<ListItem | undefined> {
     const { siteId, listId } = await this.site();
-    const page = (await this.graph
-      .api(`/sites/${siteId}/lists/${listId}/items`)
-      .filter(`fields/Reference eq ${odataString(reference)}`)
+    const page = (await withFilter(this.graph.api(`/sites/${siteId}/lists/${listId}/items`), odata`fields/Reference eq ${reference}`)
       .expand('fields')
       .top(2)
       .get()) as { value: ListItem[] };
@@ -129,9 +123,9 @@ export class ApplicationsList {
    * Rows matching a filter on indexed columns. Rows staff have broken (an unknown status, no
    * reference) are skipped and logged rather than stopping the whole job.
    */
-  async query(filter: string): Promise<ApplicationItem[]> {
+  async query(filter: ODataFilter): Promise<ApplicationItem[]> {
     const { siteId, listId } = await this.site();
-    const first = (await this.graph.api(`/sites/${siteId}/lists/${listId}/items`).filter(filter).expand('fields').top(200).get()) as { value: ListItem[] };
+    const first = (await withFilter(this.graph.api(`/sites/${siteId}/lists/${listId}/items`), filter).expand('fields').top(200).get()) as { value: ListItem[] };
     const items: ApplicationItem[] = [];
     const iterator = new PageIterator(this.graph, first, (item: ListItem) => {
       const parsed = applicationFieldsSchema.safeParse(item.fields);
@@ -151,14 +145,20 @@ export class ApplicationsList {
     await request.patch(fields);
   }
 
-  /** Creates the row once: Reference is unique, so a retry finds the row it created before. */
+  /**
+   * Creates the row once: a retry finds the row it created before. The reference is looked up
+   * first, because what Graph answers to a repeated unique value is not documented (400, 409 and
+   * 500 have all been reported); an answer that reports a duplicate is then read as "already there".
+   */
   async createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }> {
     const { siteId, listId } = await this.site();
+    const before = await this.findByReference(row.Reference);
+    if (before) return { id: before.id ?? '', webUrl: before.webUrl ?? '' };
     try {
       const item = (await this.graph.api(`/sites/${siteId}/lists/${listId}/items`).post({ fields: row })) as ListItem;
       return { id: item.id ?? '', webUrl: item.webUrl ?? '' };
     } catch (error) {
-      if (!isGraphError(error, 409)) throw error;
+      if (!isDuplicateValueError(error)) throw error;
       const existing = await this.findByReference(row.Reference);
       if (!existing) throw error;
       return { id: existing.id ?? '', webUrl: existing.webUrl ?? '' };

@@ -42,6 +42,19 @@ function requestUrl(context: Context): string {
 }
 
 /**
+ * A URL's path, lower-cased and percent-decoded where it can be: a query or path holding a `%`
+ * that is not an escape (a staff-typed value) must never make a handler throw.
+ */
+function decodedPath(url: string): string {
+  const path = url.split(/[?#]/, 1)[0] ?? '';
+  try {
+    return decodeURIComponent(path).toLowerCase();
+  } catch {
+    return path.toLowerCase();
+  }
+}
+
+/**
  * Outlook allows 4 concurrent requests per app and mailbox (more gets 429 ApplicationThrottled).
  * Requests to the inbox, and $batch requests carrying inbox steps, take permits first.
  * https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
@@ -57,11 +70,11 @@ class MailboxConcurrencyHandler implements Middleware {
   }
 
   private permitsFor(context: Context): number {
-    const url = decodeURIComponent(requestUrl(context)).toLowerCase();
+    const url = decodedPath(requestUrl(context));
     if (url.includes(this.mailboxPath)) return 1;
     if (!url.endsWith('/$batch') || typeof context.options?.body !== 'string') return 0;
     const steps = (JSON.parse(context.options.body) as { requests?: { url?: string }[] }).requests ?? [];
-    const mailboxSteps = steps.filter((step) => decodeURIComponent(step.url ?? '').toLowerCase().startsWith(this.mailboxPath)).length;
+    const mailboxSteps = steps.filter((step) => decodedPath(step.url ?? '').startsWith(this.mailboxPath)).length;
     return Math.min(mailboxSteps, this.permits.limit);
   }
 
@@ -71,7 +84,7 @@ class MailboxConcurrencyHandler implements Middleware {
    */
   private priorityOf(context: Context): number {
     const method = (context.options?.method ?? 'GET').toUpperCase();
-    const url = decodeURIComponent(requestUrl(context)).toLowerCase();
+    const url = decodedPath(requestUrl(context));
     if (method === 'PATCH' || url.includes("mailfolders('sentitems')") || url.includes('/messages/delta')) return 1;
     // Finishing what is under way (sending its reply) before reading the next request.
     if (method === 'POST' && (/\/reply$/.test(url) || url.endsWith('/sendmail'))) return -1;

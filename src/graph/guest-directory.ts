@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { User } from '@microsoft/microsoft-graph-types';
-import { odataString } from './applications-list.js';
+import { odata, withFilter } from './odata-filter.js';
 import type { SiteContext } from './site-context.js';
 
 /** Where an applicant stands in the tenant's directory. */
@@ -24,10 +24,8 @@ export class GuestDirectory {
    * `userPrincipalName` a member's sign-in name. All three filters work without advanced queries.
    */
   async standing(email: string): Promise<ApplicantStanding> {
-    const literal = odataString(email);
-    const filter = `mail eq ${literal} or otherMails/any(address:address eq ${literal}) or userPrincipalName eq ${literal}`;
-    // Built by hand and encoded whole: an address may hold '+', '&' or '#', which must not reach the query string raw.
-    const found = (await this.graph.api(`/users?$filter=${encodeURIComponent(filter)}&$select=id,userType&$top=5`).get()) as { value: User[] };
+    const filter = odata`mail eq ${email} or otherMails/any(address:address eq ${email}) or userPrincipalName eq ${email}`;
+    const found = (await withFilter(this.graph.api('/users'), filter).select(['id', 'userType']).top(5).get()) as { value: User[] };
     if (found.value.some((user) => user.userType === 'Member')) return 'member';
     return found.value.length > 0 ? 'guest' : 'not-known';
   }

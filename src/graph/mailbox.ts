@@ -5,6 +5,7 @@ import { intentHeader } from '../mail/mime.js';
 import { DeltaExpired } from '../ports/mailbox.port.js';
 import type { DeltaPage, InboxEmail, MailboxPort } from '../ports/mailbox.port.js';
 import { isGraphError } from './graph-errors.js';
+import { odata, withFilter } from './odata-filter.js';
 
 const emailFields = ['id', 'internetMessageId', 'conversationId', 'subject', 'from', 'receivedDateTime', 'categories', 'internetMessageHeaders'];
 
@@ -34,7 +35,7 @@ export class GraphMailbox implements MailboxPort {
 
   async getEmail(id: string): Promise<InboxEmail | undefined> {
     try {
-      // internetMessageHeaders only come back when selected (facts file §3.1).
+      // internetMessageHeaders only come back when selected: https://learn.microsoft.com/graph/api/resources/message#properties
       return toEmail((await this.graph.api(`${this.base}/messages/${encodeURIComponent(id)}`).select(emailFields).get()) as Message);
     } catch (error) {
       if (isGraphError(error, 404)) return undefined;
@@ -63,9 +64,7 @@ export class GraphMailbox implements MailboxPort {
   }
 
   async sentItemWithIntent(token: string, since: Date): Promise<boolean> {
-    const page = (await this.graph
-      .api(`${this.base}/mailFolders('sentitems')/messages`)
-      .filter(`sentDateTime ge ${since.toISOString()}`)
+    const page = (await withFilter(this.graph.api(`${this.base}/mailFolders('sentitems')/messages`), odata`sentDateTime ge ${since}`)
       .select(['id', 'internetMessageHeaders'])
       .top(100)
       .get()) as { value: Message[] };
@@ -89,7 +88,7 @@ export class GraphMailbox implements MailboxPort {
       if (!next) throw new Error('The inbox delta query ended without a delta link.');
       return { messages, deltaLink: next };
     } catch (error) {
-      // An expired or reset sync state: start a new round (facts file §2).
+      // An expired or reset sync state: start a new round (https://learn.microsoft.com/graph/delta-query-overview#synchronization-reset).
       if (isGraphError(error, 410) || (error instanceof Error && /syncstatenotfound|resyncrequired/i.test((error as { code?: string }).code ?? ''))) throw new DeltaExpired();
       throw error;
     }

@@ -2,6 +2,8 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { PageIterator } from '@microsoft/microsoft-graph-client';
 import type { ColumnDefinition, List, ListItem } from '@microsoft/microsoft-graph-types';
 import { logger } from '../logging.js';
+import { ensureListColumns } from './list-columns.js';
+import type { ColumnReport } from './list-columns.js';
 
 /**
  * The review calendar as staff keep it: a SharePoint list, one row per cycle. Dates are date-only
@@ -21,21 +23,21 @@ export const calendarListColumns: ColumnDefinition[] = [
 
 const dateColumns = ['SubmissionDeadline', 'ReviewStart', 'ReviewEnd', 'DecisionsOpen', 'DecisionsClose', 'ExtendedFrom'];
 
-/** Creates the list, or adds the columns it lacks; safe to run again. */
-export async function ensureReviewCalendarList(graph: Client, siteId: string, listName: string): Promise<{ listId: string; created: boolean }> {
+/**
+ * Creates the list, or adds the columns it lacks; either way the columns are read back, added
+ * where the create request left them out and indexed where weqs filters on them. Safe to run again.
+ */
+export async function ensureReviewCalendarList(graph: Client, siteId: string, listName: string): Promise<{ listId: string; created: boolean } & ColumnReport> {
   const lists = (await graph.api(`/sites/${siteId}/lists`).select(['id', 'displayName']).get()) as { value: List[] };
   const existing = lists.value.find((list) => list.displayName === listName);
-  if (!existing?.id) {
+  let listId = existing?.id;
+  if (!listId) {
     const created = (await graph.api(`/sites/${siteId}/lists`).post({ displayName: listName, columns: calendarListColumns, list: { template: 'genericList' } })) as List;
     logger().info({ list: listName }, 'created the review calendar list');
-    return { listId: created.id ?? '', created: true };
+    listId = created.id ?? '';
   }
-  const columns = (await graph.api(`/sites/${siteId}/lists/${existing.id}/columns`).select(['name']).get()) as { value: ColumnDefinition[] };
-  const names = new Set(columns.value.map((column) => column.name));
-  for (const column of calendarListColumns.filter((candidate) => !names.has(candidate.name ?? ''))) {
-    await graph.api(`/sites/${siteId}/lists/${existing.id}/columns`).post(column);
-  }
-  return { listId: existing.id, created: false };
+  const report = await ensureListColumns(graph, siteId, listId, calendarListColumns, listName);
+  return { listId, created: !existing?.id, ...report };
 }
 
 export class ReviewCalendarList {

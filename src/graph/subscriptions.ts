@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Subscription as GraphSubscription } from '@microsoft/microsoft-graph-types';
+import { SubscriptionRefused } from '../ports/subscriptions.port.js';
 import type { Subscription, SubscriptionSpec, SubscriptionsPort } from '../ports/subscriptions.port.js';
 import { isGraphError } from './graph-errors.js';
 
@@ -28,6 +29,7 @@ export class GraphSubscriptions implements SubscriptionsPort {
       return toSubscription((await this.graph.api('/subscriptions').post(spec)) as GraphSubscription);
     } catch (error) {
       if (isGraphError(error, 409)) return undefined;
+      if (isGraphError(error, 403)) throw new SubscriptionRefused(error.message);
       throw error;
     }
   }

@@ -17,9 +17,12 @@ export interface SubscriptionSpec {
   expirationDateTime: string;
 }
 
+/** Graph refused to create a subscription for lack of permission (403). */
+export class SubscriptionRefused extends Error {}
+
 export interface SubscriptionsPort {
   list(): Promise<Subscription[]>;
-  /** Resolves to undefined when Graph says the same subscription already exists (409). */
+  /** Resolves to undefined when Graph says the same subscription already exists (409); throws SubscriptionRefused on 403. */
   create(spec: SubscriptionSpec): Promise<Subscription | undefined>;
   /** Resolves to undefined when the subscription no longer exists (404). */
   renew(id: string, expirationDateTime: string): Promise<Subscription | undefined>;

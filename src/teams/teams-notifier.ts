@@ -8,7 +8,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * Posts Adaptive Cards to the staff channel through a Teams Workflows webhook (Graph cannot post
- * channel messages app-only; facts file §9). The URL's `sig` is a credential: it is never logged.
+ * channel messages app-only: https://learn.microsoft.com/graph/api/chatmessage-post). The URL's `sig` is a credential: it is never logged.
  * The trigger answers 202 before the card is posted, so failures to render show in the flow's
  * run history, not here.
  */

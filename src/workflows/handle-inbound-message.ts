@@ -19,7 +19,8 @@ import { folderAccessNeededCard } from '../domain/folder-access-messages.js';
 import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../domain/staff-cards.js';
 import { buildApplicationForm } from '../documents/application-form.js';
 import type { ApplicationFields, ApplicationItem, ApplicationRow } from '../graph/applications-list.js';
-import { odataString } from '../graph/applications-list.js';
+import { odata } from '../graph/odata-filter.js';
+import type { ODataFilter } from '../graph/odata-filter.js';
 import { ProvisioningConflict } from '../graph/evidence-library.js';
 import type { FolderPlan, ProvisionedFolder } from '../graph/evidence-library.js';
 import { asError, logger } from '../logging.js';
@@ -48,7 +49,7 @@ export interface InboundDependencies {
   access: FolderAccessDependencies;
   applications: {
     createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }>;
-    query(filter: string): Promise<ApplicationItem[]>;
+    query(filter: ODataFilter): Promise<ApplicationItem[]>;
     update(itemId: string, fields: Partial<Record<keyof ApplicationFields, string | boolean | null>>, etag?: string): Promise<void>;
   };
   outgoing: OutgoingMail;
@@ -298,7 +299,7 @@ async function awardCurrent(
 
 /** "STOP REMINDERS" / "START REMINDERS" from the person who applied, about their application. */
 async function changeReminders(email: InboxEmail, key: string, reference: string, preference: 'stop' | 'start', deps: InboundDependencies): Promise<Decision | undefined> {
-  const [item] = await deps.applications.query(`fields/Reference eq ${odataString(reference)}`);
+  const [item] = await deps.applications.query(odata`fields/Reference eq ${reference}`);
   // Only the requester may turn reminders off; anything else is for staff to read.
   if (!item || item.fields.RequesterEmail.toLowerCase() !== email.from.address.toLowerCase()) return undefined;
   const off = preference === 'stop';

@@ -22,6 +22,8 @@ const resetLookBackMs = 14 * 24 * 3600 * 1000;
 export interface SweepResult {
   seen: number;
   queued: number;
+  /** Younger than the grace period: left to the webhook, and read again by the next sweep. */
+  deferred: number;
   restarted: boolean;
 }
 
@@ -50,14 +52,24 @@ export async function sweepInbox(deps: SweepDependencies): Promise<SweepResult> 
   }
   const earliest = Math.max(Date.parse(watermark), stored && !restarted ? 0 : now.getTime() - resetLookBackMs);
   let queued = 0;
+  let deferred = 0;
   for (const message of page.messages) {
     const received = Date.parse(message.receivedAt ?? '');
-    if (Number.isNaN(received) || received < earliest || received > now.getTime() - deps.graceMs) continue;
+    if (Number.isNaN(received) || received < earliest) continue;
+    if (received > now.getTime() - deps.graceMs) {
+      deferred += 1;
+      continue;
+    }
     if (message.internetMessageId && (await deps.ledger.get(InboundLedger.keyFor(message.internetMessageId)))) continue;
     await deps.enqueue({ kind: 'inbox-message', messageId: message.id, source: 'sweep', notifiedAt: now.toISOString() });
     queued += 1;
   }
-  await deps.state.set(deltaLinkName, page.deltaLink);
-  logger().info({ seen: page.messages.length, queued, restarted }, 'swept the inbox');
-  return { seen: page.messages.length, queued, restarted };
+  // A delta link only moves forward: saving it past a message left for the webhook would lose that
+  // message for good if its notification never comes. Keep the old starting point (or none, after a
+  // first or restarted round) so the next sweep reads the young message again; the ones queued now
+  // come back too and the ledger recognises them.
+  if (deferred === 0) await deps.state.set(deltaLinkName, page.deltaLink);
+  else if (restarted) await deps.state.set(deltaLinkName, '');
+  logger().info({ seen: page.messages.length, queued, deferred, restarted }, 'swept the inbox');
+  return { seen: page.messages.length, queued, deferred, restarted };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../dev/emulator-client.js';
+import { defaultSweepGraceSeconds } from '../../src/config.js';
 import { displayOrganisationName } from '../../src/domain/organisation-display.js';
 import { gpPracticesNamed, openTrusts } from '../support/nhs-reference.js';
 import type { ReferenceOrganisation } from '../support/nhs-reference.js';
@@ -262,9 +263,12 @@ describe('the request pipeline', () => {
     expect(resent.record).toMatchObject({ outcome: 'provisioned', organisationKey: `ods:${practice?.code ?? ''}` });
   });
 
-  it('recovers an email whose notification was lost, through the inbox sweep', async () => {
+  it('recovers an email whose notification was lost, through the inbox sweep (real grace period)', async () => {
     await stack.env.control.call('POST', '/_emulator/notifications/drop', { count: 1 });
-    const { internetMessageId } = await stack.env.control.deliver({ from: { address: 'lost@york.nhs.example' }, subject: `Work Experience Quality Standard – ${pick().display}` });
+    // Received longer ago than the sweep's grace period (a minute): Graph's clock is set back for it.
+    const back = (defaultSweepGraceSeconds + 10) * 1000;
+    await stack.env.control.call('POST', '/_emulator/clock', { advanceMs: -back });
+    const { internetMessageId } = await stack.env.control.deliver({ from: { address: 'lost@york.nhs.example' }, subject: `Work Experience Quality Standard – ${pick().display}` }).finally(() => stack.env.control.call('POST', '/_emulator/clock', { advanceMs: back }));
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(await stack.env.control.state().then((state) => mailTo(state, 'lost@york.nhs.example'))).toHaveLength(0);
     await stack.invokeTimer('sweepInbox');

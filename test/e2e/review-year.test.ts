@@ -7,6 +7,7 @@ import type { EmulatorState } from '../../dev/emulator-client.js';
 import { loadConfig } from '../../src/config.js';
 import { frameworkSectionsCatalogue } from '../../src/domain/criteria-catalogue.js';
 import { ukDateOf, ukStartOfDay } from '../../src/domain/review-calendar.js';
+import { odata } from '../../src/graph/odata-filter.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
 import { runReviewJob } from '../../src/workflows/review/review-jobs.js';
@@ -69,7 +70,7 @@ describe('a simulated review year', () => {
     for (const day of days(from, to)) await run(day, jobs);
   };
   const row = async (org: Organisation): Promise<{ id: string; fields: Record<string, unknown> }> => {
-    const items = await runtime.review.applications.query(`fields/Reference eq '${org.reference ?? ''}'`);
+    const items = await runtime.review.applications.query(odata`fields/Reference eq ${org.reference ?? ''}`);
     const item = items[0];
     if (!item) throw new Error(`no row for ${org.name}`);
     return { id: item.id, fields: item.fields };

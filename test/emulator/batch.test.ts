@@ -45,6 +45,14 @@ describe('JSON batching ($batch)', () => {
   const send = async (steps: BatchRequestStep[]): Promise<BatchResponseContent> =>
     new BatchResponseContent(await env.graph.api('/$batch').post(await new BatchRequestContent(steps).getContent()));
   const sendRaw = (requests: RawStep[]): Promise<BatchResponseJson> => env.graph.api('/$batch').post({ requests }) as Promise<BatchResponseJson>;
+  /** The batch's own HTTP answer (a refused batch is a 400 for the whole request). */
+  const fetchBatch = async (requests: RawStep[]): Promise<Response> => {
+    try {
+      return (await env.graph.api('/$batch').responseType(ResponseType.RAW).post({ requests })) as Response;
+    } catch (error) {
+      return new Response(null, { status: (error as { statusCode?: number }).statusCode ?? 500 });
+    }
+  };
   const byId = (batch: BatchResponseJson, id: string): BatchResponseJson['responses'][number] => {
     const response = batch.responses.find((candidate) => candidate.id === id);
     if (!response) throw new Error(`No response for step ${id}.`);
@@ -173,6 +181,35 @@ describe('JSON batching ($batch)', () => {
       expect(byId(batch, '3').status).toBe(424);
       const children = (await env.graph.api(`/drives/${driveId}/items/${folder.id}/children`).get()) as { value: DriveItemJson[] };
       expect(children.value).toEqual([]);
+    });
+
+    it('refuses a request that depends on more than one other (https://learn.microsoft.com/graph/known-issues#json-batching)', async () => {
+      const response = await fetchBatch([
+        { id: 'a', method: 'GET', url: `/drives/${driveId}/items/${folder.id}` },
+        { id: 'b', method: 'GET', url: `/drives/${driveId}/items/${folder.id}` },
+        { id: 'c', method: 'GET', url: `/drives/${driveId}/items/${folder.id}`, dependsOn: ['a', 'b'] },
+      ]);
+      expect(response.status).toBe(400);
+    });
+
+    it('refuses a dependency on a later request, and a mix of chains and shared dependencies', async () => {
+      const get = (id: string, dependsOn?: string[]) => ({ id, method: 'GET', url: `/drives/${driveId}/items/${folder.id}`, ...(dependsOn ? { dependsOn } : {}) });
+      expect((await fetchBatch([get('a', ['b']), get('b')])).status).toBe(400);
+      expect((await fetchBatch([get('a'), get('b', ['a']), get('c', ['b']), get('d', ['a'])])).status).toBe(400);
+      // The three documented shapes: parallel, serial, all on the same request.
+      expect((await fetchBatch([get('a'), get('b')])).status).toBe(200);
+      expect((await fetchBatch([get('a'), get('b', ['a']), get('c', ['b'])])).status).toBe(200);
+      expect((await fetchBatch([get('a'), get('b', ['a']), get('c', ['a'])])).status).toBe(200);
+    });
+
+    it('runs the requests of a batch with dependencies one after another, each with its latency', async () => {
+      await env.control.addFaults({ path: `/v1.0/drives/${driveId}/items/${folder.id}`, latencyMs: 150, times: 4 });
+      const get = (id: string, dependsOn?: string[]) => ({ id, method: 'GET', url: `/drives/${driveId}/items/${folder.id}`, ...(dependsOn ? { dependsOn } : {}) });
+      const started = Date.now();
+      const response = await fetchBatch([get('a'), get('b', ['a']), get('c', ['a']), get('d', ['a'])]);
+      expect(response.status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 150);
+      await env.control.clearFaults();
     });
   });
 

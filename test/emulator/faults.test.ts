@@ -106,6 +106,17 @@ describe('emulator fault injection', () => {
       expect(error.headers?.get('retry-after')).toBe('1');
     });
 
+    it('answers a 429 with the body of Microsoft throttling sample (https://learn.microsoft.com/graph/throttling#sample-response)', async () => {
+      await env.control.addFaults({ path: folderPath(), status: 429 });
+      const error = await graphError(getFolder());
+      const body = JSON.parse(String(error.body)) as Record<string, unknown>;
+      expect(body).toEqual({
+        code: 'TooManyRequests',
+        message: 'Please retry again later.',
+        innerError: { code: '429', date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/), message: 'Please retry after', 'request-id': expect.stringMatching(/^[0-9a-f-]{36}$/), status: '429' },
+      });
+    });
+
     it('rejects a rule that has nothing to inject: 400', async () => {
       await expect(env.control.addFaults({ path: '/v1.0/**' })).rejects.toThrow(/400/);
     });

@@ -167,14 +167,16 @@ describe('SharePoint lists', () => {
       expect(error.message).toContain('Status');
     });
 
-    it('answers 409 when a unique column value is taken, on create and on update', async () => {
+    it('refuses a unique column value already taken, on create and on update, with 500 by default (listUniqueValueClashStatus)', async () => {
       const key = orgKey();
       const first = await createItem(applications, { Title: 'First', OrgKey: key, Status: 'New' });
       const error = await graphError(createItem(applications, { Title: 'Second', OrgKey: key.toLowerCase(), Status: 'New' }));
-      expect(error.statusCode).toBe(409);
+      expect(error.statusCode).toBe(500);
+      expect(error.code).toBe('generalException');
+      expect(error.message).toMatch(/duplicate values were found/);
       const other = await createItem(applications, { Title: 'Other', OrgKey: orgKey(), Status: 'New' });
       const update = await graphError(env.graph.api(listApi(applications, `/items/${other.id}/fields`)).patch({ OrgKey: key }));
-      expect(update.statusCode).toBe(409);
+      expect(update.statusCode).toBe(500);
       const same = (await env.graph.api(listApi(applications, `/items/${first.id}/fields`)).patch({ OrgKey: key, Title: 'First again' })) as Record<string, unknown>;
       expect(same.Title).toBe('First again');
     });

@@ -159,4 +159,24 @@ describe('messages delta on the Inbox', () => {
     const error = await graphError(env.graph.api(first['@odata.nextLink'] ?? '').get());
     expect([error.statusCode, error.code]).toEqual([400, 'syncStateNotFound']);
   });
+
+  it('refuses a $filter or $orderby that delta on messages does not support, instead of ignoring it', async () => {
+    await deliver('Filtered');
+    const bySubject = await graphError(env.graph.api(deltaPath).filter("subject eq 'Filtered'").get());
+    expect([bySubject.statusCode, bySubject.code]).toEqual([400, 'ErrorInvalidUrlQueryFilter']);
+    const byFrom = await graphError(env.graph.api(deltaPath).orderby('from/emailAddress/address').get());
+    expect([byFrom.statusCode, byFrom.code]).toEqual([400, 'ErrorInvalidUrlQuery']);
+    const ascending = await graphError(env.graph.api(deltaPath).orderby('receivedDateTime asc').get());
+    expect(ascending.statusCode).toBe(400);
+  });
+
+  it('accepts the documented receivedDateTime ge filter and orderby receivedDateTime desc', async () => {
+    await env.control.call('POST', '/_emulator/clock', { advanceMs: -3_600_000 });
+    await deliver('An hour ago');
+    await env.control.call('POST', '/_emulator/clock', { advanceMs: 3_600_000 });
+    await deliver('Just now');
+    const since = new Date(Date.now() - 600_000).toISOString();
+    const { items } = await round(`${deltaPath}?$filter=${encodeURIComponent(`receivedDateTime ge ${since}`)}&$orderby=receivedDateTime%20desc`);
+    expect(items.map((item) => item.subject)).toEqual(['Just now']);
+  });
 });

@@ -63,6 +63,12 @@ describe('Outlook messages', () => {
   });
 
   describe('GET /users/{mbx}/messages/{id}', () => {
+    it('writes date-times as Outlook does, to the second (message resource samples)', async () => {
+      const { id } = await env.control.deliver({ from: { address: 'jo@trust.example' }, subject: 'Dates' });
+      const message = (await api(`/users/${inbox}/messages/${id}`).get()) as Record<string, string>;
+      for (const name of ['receivedDateTime', 'sentDateTime', 'createdDateTime', 'lastModifiedDateTime']) expect(message[name], name).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    });
+
     it('returns only the $select-ed properties plus id and @odata.etag', async () => {
       const { id } = await deliver('Application from Acme');
       const message = (await api(`/users/${inbox}/messages/${id}`).select(['subject', 'isRead']).get()) as Record<string, unknown>;

@@ -99,6 +99,7 @@ describe('Teams Workflows webhook', () => {
     ['no attachments', { type: 'message' }],
     ['an empty attachments array', { type: 'message', attachments: [] }],
     ['a type other than message', { type: 'card', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card() }] }],
+    ['an attachment without contentUrl', { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card() }, { contentType: 'application/vnd.microsoft.card.adaptive', content: card() }] }],
   ])('returns 400 TriggerInputSchemaMismatch for %s', async (_label, body) => {
     const response = await post(webhook, body);
     expect(response.status).toBe(400);
@@ -136,7 +137,7 @@ describe('Teams Workflows webhook', () => {
   });
 
   it('fails the run when the attachment is not an Adaptive Card content type', async () => {
-    const response = await post(webhook, { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.hero', content: { title: 'Hero' } }] });
+    const response = await post(webhook, { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.hero', contentUrl: null, content: { title: 'Hero' } }] });
     expect(response.status).toBe(202);
     expect((await teams())[0]).toMatchObject({ runStatus: 'Failed', runError: expect.stringMatching(/contentType/) as unknown });
   });

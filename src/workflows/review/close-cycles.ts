@@ -4,6 +4,7 @@ import type { EvidenceReadiness } from '../../domain/evidence-readiness.js';
 import { deadlineInstant, hasDeadlinePassed, nextSubmissionCycle } from '../../domain/review-calendar.js';
 import type { ReviewCycle } from '../../domain/review-calendar.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
+import { odata } from '../../graph/odata-filter.js';
 import { asError, logger } from '../../logging.js';
 import { setApplicantAccess } from '../folder-access.js';
 import { applicationEvidence } from './application-evidence.js';
@@ -32,7 +33,7 @@ export async function closeCycles(deps: ReviewDependencies, options: JobOptions)
   const next = nextSubmissionCycle(cycles, now);
   const actions: JobAction[] = [];
   for (const cycle of cycles.filter((candidate) => candidate.status === 'published' && hasDeadlinePassed(candidate, now))) {
-    const items = await deps.applications.query(`fields/Status eq 'Open' and fields/TargetCycle eq '${cycle.id.replace(/'/g, "''")}'`);
+    const items = await deps.applications.query(odata`fields/Status eq ${'Open'} and fields/TargetCycle eq ${cycle.id}`);
     if (items.length === 0) continue;
     const closed: Closed[] = [];
     for (const item of items) {

@@ -1,3 +1,4 @@
+import { odata } from '../../graph/odata-filter.js';
 import { folderAccessReadyEmail } from '../../domain/folder-access-messages.js';
 import type { FolderRole } from '../../graph/folder-sharing.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
@@ -27,7 +28,7 @@ function roleFor(status: ApplicationItem['fields']['Status']): FolderRole | unde
  */
 export async function grantPendingFolderAccess(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
   const actions: JobAction[] = [];
-  for (const item of await deps.applications.query(`fields/FolderAccess eq 'Pending'`)) {
+  for (const item of await deps.applications.query(odata`fields/FolderAccess eq ${'Pending'}`)) {
     const { fields } = item;
     const role = roleFor(fields.Status);
     const action: JobAction = { job: 'folder-access', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: '' };

@@ -2,6 +2,8 @@ import type { CriteriaCatalogue } from '../../domain/criteria-catalogue.js';
 import type { ParsedReviewCalendar } from '../../domain/review-calendar.js';
 import type { ApplicationFields, ApplicationItem } from '../../graph/applications-list.js';
 import type { EvidenceFolder } from '../../graph/evidence-folder.js';
+import { anyOf, odata } from '../../graph/odata-filter.js';
+import type { ODataFilter } from '../../graph/odata-filter.js';
 import type { OutgoingMail } from '../../mail/outgoing-mail.js';
 import type { ClaimsPort } from '../../ports/claims.port.js';
 import type { StaffNotifier } from '../../teams/teams-notifier.js';
@@ -11,7 +13,7 @@ import type { FolderAccessDependencies } from '../folder-access.js';
 export interface ReviewDependencies {
   calendar: () => Promise<ParsedReviewCalendar>;
   applications: {
-    query(filter: string): Promise<ApplicationItem[]>;
+    query(filter: ODataFilter): Promise<ApplicationItem[]>;
     update(itemId: string, fields: Partial<Record<keyof ApplicationFields, string | boolean | null>>, etag?: string): Promise<void>;
   };
   claims: ClaimsPort;
@@ -58,7 +60,7 @@ export interface JobOptions {
   dryRun: boolean;
 }
 
-/** The words staff use in OData filters on indexed columns only (facts file §6.2). */
-export function statusFilter(...statuses: string[]): string {
-  return statuses.map((status) => `fields/Status eq '${status.replace(/'/g, "''")}'`).join(' or ');
+/** The words staff use in OData filters on indexed columns only (https://learn.microsoft.com/troubleshoot/sharepoint/lists-and-libraries/items-exceeds-list-view-threshold). */
+export function statusFilter(...statuses: [string, ...string[]]): ODataFilter {
+  return anyOf(...statuses.map((status) => odata`fields/Status eq ${status}`));
 }
