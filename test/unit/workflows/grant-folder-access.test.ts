@@ -1,3 +1,4 @@
+import type { ODataFilter } from '../../../src/graph/odata-filter.js';
 import { describe, expect, it } from 'vitest';
 import type { ApplicationItem } from '../../../src/graph/applications-list.js';
 import type { ShareResult } from '../../../src/graph/folder-sharing.js';
@@ -46,7 +47,7 @@ function world(status: ApplicationItem['fields']['Status'] = 'Open') {
   let guestMade = false;
   const deps = {
     applications: {
-      query: async (filter: string) => (filter.includes("FolderAccess eq 'Pending'") && item.fields.FolderAccess === 'Pending' ? [item] : []),
+      query: async (filter: ODataFilter) => (filter.text.includes("FolderAccess eq 'Pending'") && item.fields.FolderAccess === 'Pending' ? [item] : []),
       update: async (_id: string, fields: Record<string, unknown>) => {
         if (faults.updateFails) throw new Error('SharePoint is unavailable');
         Object.assign(item.fields, fields);
