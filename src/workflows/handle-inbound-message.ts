@@ -6,7 +6,6 @@ import type { EmailContent } from '../domain/applicant-emails.js';
 import { referenceInSubject } from '../domain/application-reference.js';
 import { isAutomatedMail } from '../domain/automated-mail.js';
 import type { CriteriaCatalogue } from '../domain/criteria-catalogue.js';
-import { organisationFolderName } from '../domain/folder-name.js';
 import { categoriesWithOutcome } from '../domain/inbound-outcome.js';
 import type { InboundOutcome } from '../domain/inbound-outcome.js';
 import { displayOrganisationName } from '../domain/organisation-display.js';
@@ -15,11 +14,11 @@ import { classifySubject } from '../domain/request-subject.js';
 import { addUkYears, deadlineInstant, formatUkDate, nextSubmissionCycle, ukDateOf } from '../domain/review-calendar.js';
 import type { ReviewCalendar, ReviewCycle } from '../domain/review-calendar.js';
 import { assessSender } from '../domain/sender-authentication.js';
+import { storedLine } from '../domain/stored-text.js';
 import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../domain/staff-cards.js';
 import { buildApplicationForm } from '../documents/application-form.js';
 import type { ApplicationFields, ApplicationItem, ApplicationRow } from '../graph/applications-list.js';
-import { odataString } from '../graph/applications-list.js';
-import { ProvisioningConflict } from '../graph/evidence-library.js';
+import { applicationRowSchema, odataString } from '../graph/applications-list.js';
 import type { FolderPlan, ProvisionedFolder } from '../graph/evidence-library.js';
 import { asError, logger } from '../logging.js';
 import type { ApplicationClaim, ClaimsPort, NewClaim } from '../ports/claims.port.js';
@@ -30,6 +29,7 @@ import { SendOutcomeUnknown } from '../mail/outgoing-mail.js';
 import type { OutgoingMail } from '../mail/outgoing-mail.js';
 import type { OutgoingEmail } from '../mail/mime.js';
 import type { StaffNotifier } from '../teams/teams-notifier.js';
+import { FolderOwnershipConflict, provisionOwnFolder } from './own-evidence-folder.js';
 import type { InboundMessageReference } from './receive-notifications.js';
 
 export const applicationFormFileName = 'Application form.docx';
@@ -40,7 +40,7 @@ export interface InboundDependencies {
   claims: ClaimsPort;
   directory: () => Promise<OrganisationDirectory>;
   references: { next(year: number): Promise<string> };
-  evidence: { provision(plan: FolderPlan): Promise<ProvisionedFolder> };
+  evidence: { exists(folderName: string): Promise<boolean>; provision(plan: FolderPlan): Promise<ProvisionedFolder> };
   applications: {
     createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }>;
     query(filter: string): Promise<ApplicationItem[]>;
@@ -82,6 +82,9 @@ export class TryLater extends Error {
     super(message);
   }
 }
+
+/** A request that can never be carried out as it stands (retrying changes nothing): ends at once as failed, for staff. */
+export class PermanentFailure extends Error {}
 
 interface Decision {
   outcome: InboundOutcome;
@@ -139,14 +142,21 @@ export async function handleInboundMessage(reference: InboundMessageReference, d
   }
   if (begun.kind === 'busy') throw new TryLater('Another worker is handling this email.', 15);
   const record = begun.record;
+  const held: HeldClaim = {};
   try {
-    const decision = await decide(email, key, deps);
+    const decision = await decide(email, key, deps, held);
     await deps.ledger.finish(record, decision.outcome, { detail: decision.detail, ...(decision.organisationKey ? { organisationKey: decision.organisationKey } : {}), ...(decision.reference ? { reference: decision.reference } : {}) }, deps.now());
     logger().info({ outcome: decision.outcome, organisationKey: decision.organisationKey, reference: decision.reference, from: email.from.address }, decision.detail);
     return { ...decision, repeated: false };
   } catch (error) {
     const postponed = error instanceof SendOutcomeUnknown ? new TryLater(error.message, 30) : error;
-    if (attempt.final && !(postponed instanceof TryLater)) await recordFailure(email, record, asError(postponed), deps);
+    const final = attempt.final || postponed instanceof PermanentFailure || postponed instanceof FolderOwnershipConflict;
+    if (final && !(postponed instanceof TryLater)) {
+      await recordFailure(email, record, asError(postponed), deps);
+      // The organisation must not stay blocked by an application that will never finish.
+      if (held.organisationKey) await deps.claims.markFailed(held.organisationKey, key).catch((markError: unknown) => logger().error({ err: markError }, 'could not mark the claim failed'));
+      if (!attempt.final) return { outcome: 'failed', detail: asError(postponed).message.slice(0, 1000), repeated: false };
+    }
     else await deps.ledger.release(record, asError(postponed).message.slice(0, 1000), deps.now()).catch(() => undefined);
     throw postponed;
   }
@@ -177,7 +187,12 @@ async function markOutcome(email: InboxEmail, outcome: InboundOutcome, deps: Inb
   if (categories && categories.join('\n') !== email.categories.join('\n')) await deps.mailbox.setCategories(email.id, categories);
 }
 
-async function decide(email: InboxEmail, key: string, deps: InboundDependencies): Promise<Decision> {
+/** The claim this email holds, once it holds one: released for staff if the saga gives up. */
+interface HeldClaim {
+  organisationKey?: string;
+}
+
+async function decide(email: InboxEmail, key: string, deps: InboundDependencies, held: HeldClaim): Promise<Decision> {
   if (isAutomatedMail(email, deps.settings.inboxAddress)) return { outcome: 'not-a-request', detail: 'an automated message (auto-reply, bounce or our own): left untouched' };
   const existingReference = referenceInSubject(email.subject, deps.settings.referencePrefix);
   if (existingReference) {
@@ -223,15 +238,9 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
     const earlier = await deps.claims.get(earlierKey);
     if (earlier && earlier.sourceMessageKey !== key && (earlier.state === 'provisioning' || earlier.state === 'open')) return duplicate(email, key, organisation.name, earlier, deps);
   }
-  const request: NewClaim = {
-    organisationKey: organisation.key,
-    organisationName: organisation.name,
-    ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
-    sourceMessageKey: key,
-    requesterAddress: email.from.address,
-    ...(requesterName ? { requesterName } : {}),
-    receivedAt: email.receivedAt,
-  };
+  // Every value the saga will store is fitted to SharePoint before anything is created.
+  const request = claimRequest(email, key, organisation);
+  held.organisationKey = organisation.key;
   // Decided as of the email's arrival, on the service's clock (the one that dates folders too).
   const asOf = new Date(email.receivedAt);
   const claimed = await deps.claims.claim(request, asOf);
@@ -249,8 +258,47 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
   return provision(email, key, taken, deps);
 }
 
+function claimRequest(email: InboxEmail, key: string, organisation: { key: string; name: string; odsCode: string | undefined }): NewClaim {
+  const requesterName = email.from.name === undefined ? '' : storedLine(email.from.name);
+  const request: NewClaim = {
+    organisationKey: organisation.key,
+    organisationName: storedLine(organisation.name),
+    ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
+    sourceMessageKey: key,
+    requesterAddress: email.from.address,
+    ...(requesterName ? { requesterName } : {}),
+    receivedAt: email.receivedAt,
+  };
+  const checked = applicationRowSchema.safeParse(applicationRowOf(request, 'WEQS-0000-0000', undefined, { folderUrl: '', formUrl: '' }, email.internetMessageId));
+  if (!checked.success) {
+    throw new PermanentFailure(`The request cannot be stored in the Applications list: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  }
+  return request;
+}
+
+/** The Applications list row of a claim. */
+function applicationRowOf(claim: NewClaim, reference: string, cycle: ReviewCycle | undefined, links: { folderUrl: string; formUrl: string }, sourceMessageId: string): ApplicationRow {
+  return {
+    Title: claim.organisationName,
+    Reference: reference,
+    OrganisationKey: claim.organisationKey,
+    ...(claim.odsCode ? { OdsCode: claim.odsCode } : {}),
+    Status: 'Open',
+    ...(cycle ? { TargetCycle: cycle.id } : {}),
+    ...(claim.requesterName ? { RequesterName: claim.requesterName } : {}),
+    RequesterEmail: claim.requesterAddress,
+    FolderLink: links.folderUrl,
+    FormLink: links.formUrl,
+    ReceivedOn: claim.receivedAt,
+    SourceMessageId: sourceMessageId,
+  };
+}
+
 function reapplicationState(claim: ApplicationClaim): ReapplicationState {
   switch (claim.state) {
+    case 'failed':
+      // Never finished: staff were told; it does not stop the organisation applying.
+      return { lastOutcome: 'withdrawn' };
     case 'provisioning':
     case 'open':
       return { openApplication: { ref: claim.progress.reference ?? 'being opened' } };
@@ -376,9 +424,11 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
 
   if (!claim.progress.reference) claim = await deps.claims.checkpoint(claim, { reference: await deps.references.next(ukYear(received)) });
   const reference = claim.progress.reference as string;
+  // The staff-owned calendar's values too: a row the list would refuse must stop the saga before the folder.
+  const draft = applicationRowSchema.safeParse(applicationRowOf(claim, reference, cycle, { folderUrl: '', formUrl: '' }, email.internetMessageId));
+  if (!draft.success) throw new PermanentFailure(`The application cannot be stored in the Applications list: ${draft.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
 
   if (!claim.progress.folderId) {
-    if (!claim.progress.folderName) claim = await deps.claims.checkpoint(claim, { folderName: organisationFolderName(claim.organisationName, claim.odsCode) });
     const form = await buildApplicationForm({
       organisationName: claim.organisationName,
       reference,
@@ -395,39 +445,15 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       form,
       requesterEmail: claim.requesterAddress,
       invitationMessage: `Your private folder for the Work Experience Quality Standard application ${reference}.`,
-      claimedAt: new Date(claim.claimedAt),
     });
-    let folder: ProvisionedFolder;
-    try {
-      folder = await deps.evidence.provision(plan(claim.progress.folderName as string));
-    } catch (error) {
-      // The name is taken by an earlier application of the organisation (or another's folder):
-      // this application's folder carries its reference too.
-      if (!(error instanceof ProvisioningConflict)) throw error;
-      claim = await deps.claims.checkpoint(claim, { folderName: `${claim.progress.folderName ?? ''} ${reference}` });
-      folder = await deps.evidence.provision(plan(claim.progress.folderName as string));
-    }
-    claim = await deps.claims.checkpoint(claim, { folderName: folder.folderName, folderId: folder.folderId, folderUrl: folder.folderUrl, formItemId: folder.formItemId, formUrl: folder.formUrl, shared: true });
+    claim = (await provisionOwnFolder(claim, reference, plan, deps)).claim;
   }
   const { folderUrl = '', formUrl = '' } = claim.progress;
   const requesterName = claim.requesterName;
 
   const listItem = async (): Promise<void> => {
     if (claim.progress.listItemId) return;
-    const item = await deps.applications.createOnce({
-      Title: claim.organisationName,
-      Reference: reference,
-      OrganisationKey: claim.organisationKey,
-      ...(claim.odsCode ? { OdsCode: claim.odsCode } : {}),
-      Status: 'Open',
-      ...(cycle ? { TargetCycle: cycle.id } : {}),
-      ...(requesterName ? { RequesterName: requesterName } : {}),
-      RequesterEmail: claim.requesterAddress,
-      FolderLink: folderUrl,
-      FormLink: formUrl,
-      ReceivedOn: claim.receivedAt,
-      SourceMessageId: email.internetMessageId,
-    });
+    const item = await deps.applications.createOnce(applicationRowOf(claim, reference, cycle, { folderUrl, formUrl }, email.internetMessageId));
     claim = await deps.claims.checkpoint(claim, { listItemId: item.id, listItemUrl: item.webUrl });
   };
   const sendReply = async (): Promise<void> => {
