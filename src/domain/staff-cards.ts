@@ -326,8 +326,10 @@ export interface NeedsIdentifyingCardInput {
   /**
    * `ambiguous`: several organisations fit, and the requester was asked to identify theirs.
    * `similar-names`: the name is not in the directory but is close to some that are.
+   * `look-alike-characters`: the name mixes alphabets, or matches a known name only once letters
+   *   that imitate Latin ones (Cyrillic "а", Greek "Ν") are read as those letters.
    */
-  reason: 'ambiguous' | 'similar-names';
+  reason: 'ambiguous' | 'similar-names' | 'look-alike-characters';
   candidates: readonly { name: string; odsCode: string; postcode?: string }[];
 }
 
@@ -336,7 +338,9 @@ export function needsIdentifyingCard(input: NeedsIdentifyingCardInput): TeamsWeb
   const explanation =
     input.reason === 'ambiguous'
       ? `“${requested}” could be more than one organisation. weqs asked the requester to send a new request with their ODS code or postcode, and created nothing.`
-      : `“${requested}” is not in the organisation directory but is close to the names below. Check whether it is one of them under another name: if so, it may duplicate an application that organisation already has.`;
+      : input.reason === 'look-alike-characters'
+        ? `“${requested}” uses letters from another alphabet that look like Latin ones, or mixes alphabets, so it may imitate the name of another organisation. weqs created nothing and asked the requester for their ODS code; check who they are before anything is opened.`
+        : `“${requested}” is not in the organisation directory but is close to the names below. Check whether it is one of them under another name: if so, it may duplicate an application that organisation already has.`;
   const shown = input.candidates.slice(0, MAX_CARD_CANDIDATES);
   const hidden = input.candidates.length - shown.length;
   const body: CardElement[] = [
@@ -350,7 +354,7 @@ export function needsIdentifyingCard(input: NeedsIdentifyingCardInput): TeamsWeb
   ];
   if (shown.length > 0) {
     body.push(
-      subheading(input.reason === 'ambiguous' ? 'Organisations it could be' : 'Similar organisations'),
+      subheading(input.reason === 'ambiguous' ? 'Organisations it could be' : input.reason === 'look-alike-characters' ? 'Organisations it looks like' : 'Similar organisations'),
       factSet(
         shown.map((candidate) => {
           const postcode = candidate.postcode === undefined ? '' : clipLine(candidate.postcode, CAP.postcode);

@@ -8,6 +8,7 @@ import { isAutomatedMail } from '../domain/automated-mail.js';
 import type { CriteriaCatalogue } from '../domain/criteria-catalogue.js';
 import { categoriesWithOutcome } from '../domain/inbound-outcome.js';
 import type { InboundOutcome } from '../domain/inbound-outcome.js';
+import { checkLookAlike } from '../domain/look-alike-names.js';
 import { displayOrganisationName } from '../domain/organisation-display.js';
 import type { OrganisationDirectory, OrganisationRecord, Resolution } from '../domain/organisation-directory.js';
 import { classifySubject } from '../domain/request-subject.js';
@@ -223,7 +224,14 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies,
     return { outcome: 'invalid-request', detail: `request without a usable organisation name (${subject.reason}): replied with the subject format` };
   }
 
-  const resolution = (await deps.directory()).resolve(subject.organisationName);
+  // Look-alike letters are folded before matching and keying, so "Hospitаls" with a Cyrillic "а"
+  // gets the key of "Hospitals"; a name that mixes scripts, or only matches once folded, is for staff.
+  const lookAlike = checkLookAlike(subject.organisationName);
+  const resolution = (await deps.directory()).resolve(lookAlike.folded);
+  if (lookAlike.mixedScripts || (lookAlike.folds && (await matchesOnceFolded(resolution, deps)))) {
+    const candidates = resolution.kind === 'resolved' ? [resolution.organisation] : resolution.kind === 'ambiguous' ? resolution.candidates : resolution.similar;
+    return askToIdentify(email, key, subject.organisationName, resolution, candidates, deps, 'look-alike-characters');
+  }
   // Never guess: several organisations share the name, or it is close to one but not the same.
   if (resolution.kind === 'ambiguous') return askToIdentify(email, key, subject.organisationName, resolution, resolution.candidates, deps);
   if (resolution.kind === 'unresolved' && resolution.similar.length > 0) return askToIdentify(email, key, subject.organisationName, resolution, resolution.similar, deps);
@@ -353,7 +361,21 @@ async function changeReminders(email: InboxEmail, key: string, reference: string
   return { outcome: 'reminders-preference', detail: `reminders turned ${off ? 'off' : 'on'} for ${reference}`, organisationKey: item.fields.OrganisationKey, reference };
 }
 
-async function askToIdentify(email: InboxEmail, key: string, requestedName: string, resolution: Resolution, candidates: readonly OrganisationRecord[], deps: InboundDependencies): Promise<Decision> {
+/** The folded name is a known organisation, or one that already has a claim. */
+async function matchesOnceFolded(resolution: Resolution, deps: InboundDependencies): Promise<boolean> {
+  if (resolution.kind !== 'unresolved' || resolution.similar.length > 0) return true;
+  return (await deps.claims.get(resolution.key)) !== undefined;
+}
+
+async function askToIdentify(
+  email: InboxEmail,
+  key: string,
+  requestedName: string,
+  resolution: Resolution,
+  candidates: readonly OrganisationRecord[],
+  deps: InboundDependencies,
+  because?: 'look-alike-characters',
+): Promise<Decision> {
   const requesterName = firstName(email.from.name);
   const content = identifyOrganisationEmail({ ...(requesterName ? { requesterName } : {}), requestedName, candidates: candidatesOf(candidates), inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
   await reply(email, key, content, deps);
@@ -364,13 +386,13 @@ async function askToIdentify(email: InboxEmail, key: string, requestedName: stri
         ...(requesterName ? { requesterName } : {}),
         requesterAddress: email.from.address,
         receivedAt: new Date(email.receivedAt),
-        reason: resolution.kind === 'ambiguous' ? 'ambiguous' : 'similar-names',
+        reason: because ?? (resolution.kind === 'ambiguous' ? 'ambiguous' : 'similar-names'),
         candidates: candidatesOf(candidates),
       }),
     ),
   );
   await markOutcome(email, 'needs-identifying', deps);
-  return { outcome: 'needs-identifying', detail: `'${requestedName}' could not be identified safely (${resolution.kind}): asked for the ODS code or postcode, staff alerted` };
+  return { outcome: 'needs-identifying', detail: `'${requestedName}' could not be identified safely (${because ?? resolution.kind}): asked for the ODS code or postcode, staff alerted` };
 }
 
 async function duplicate(email: InboxEmail, key: string, organisationName: string, existing: ApplicationClaim, deps: InboundDependencies): Promise<Decision> {

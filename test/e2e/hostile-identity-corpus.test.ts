@@ -181,4 +181,64 @@ describe('hostile mail: identity, folders, fields and subjects', () => {
     expect(state.teams.filter((post) => JSON.stringify(post.card).includes('could not be processed')).length).toBeGreaterThanOrEqual(2);
     expect(mailTo(state, longAddress)).toHaveLength(0);
   }, 480_000);
+
+  it('item 3: look-alike letters never open a second application for an organisation', async () => {
+    const genuine = 'Northshire Hospitals NHS Foundation Trust';
+    const [first] = await deliverAll([{ from: { name: 'Real Applicant', address: 'real@northshire.nhs.example' }, subject: subjectFor(genuine) }]);
+    expect(first?.record.outcome).toBe('provisioned');
+    // Cyrillic and Greek letters that look like Latin ones, one or several at a time.
+    const swaps: [string, string][] = [['a', '\u0430'], ['e', '\u0435'], ['o', '\u043E'], ['p', '\u0440'], ['c', '\u0441'], ['i', '\u0456'], ['s', '\u0455'], ['H', '\u041D'], ['N', '\u039D'], ['T', '\u0422'], ['F', '\u03DC'], ['h', '\u04BB'], ['r', '\u0433'], ['n', '\u0578'], ['l', '\u04CF'], ['u', '\u057D'], ['d', '\u0501'], ['t', '\u03C4']];
+    const variants = new Set<string>();
+    for (const [latin, fake] of swaps) {
+      for (const name of [genuine, "St Agatha's Children's Hospital NHS Trust", 'East Westshire NHS Foundation Trust']) {
+        const at = name.indexOf(latin);
+        if (at >= 0) variants.add(`${name.slice(0, at)}${fake}${name.slice(at + 1)}`);
+      }
+    }
+    variants.add(genuine.replace(/o/g, '\u043E').replace(/a/g, '\u0430'));
+    variants.add('\u039D\u043Erthshire Hospitals NHS Foundation Trust');
+    variants.add('Northshire Hospitals NHS Foundation Trust'.replace('Hospitals', 'Hosp\u0131tals'));
+    variants.add('\u0405\u0422 Agatha\u2019s Children\u2019s Hospital NHS Trust');
+    const emails = [...variants].map((name, index) => ({ from: { name: 'Look Alike', address: `lookalike${index}@lookalike.example.org` }, subject: subjectFor(name) }));
+    // Real names in one other script are not look-alikes: they open applications as before.
+    const honest = ['\u0421\u0435\u0432\u0435\u0440\u043D\u0430\u044F \u0411\u043E\u043B\u044C\u043D\u0438\u0446\u0430', '\u039D\u03BF\u03C3\u03BF\u03BA\u03BF\u03BC\u03B5\u03AF\u03BF \u0391\u03B8\u03B7\u03BD\u03CE\u03BD', 'Ysbyty Cymuned Dyffryn \u0174y'];
+    const honestEmails = honest.map((name, index) => ({ from: { name: 'Honest', address: `honest${index}@honest.example.org` }, subject: subjectFor(name) }));
+    const results = await deliverAll([...emails, ...honestEmails]);
+    const state = await stack.env.control.state();
+    const lookAlikes = results.slice(0, emails.length);
+    const wrong = [...lookAlikes.filter(({ record }) => record.outcome !== 'needs-identifying'), ...results.slice(emails.length).filter(({ record }) => record.outcome !== 'provisioned')];
+    const secondApplications = applicationRows(state).filter((row) => String(row.RequesterEmail).endsWith('@lookalike.example.org'));
+    const cards = state.teams.filter((post) => JSON.stringify(post.card).includes('another alphabet'));
+    report({ group: 'item 3 look-alike names', inputs: emails.length + honestEmails.length, wrongOutcomes: wrong.length, duplicates: secondApplications.length, staffCards: cards.length });
+    expect(wrong.map(({ record }) => `${record.subject}: ${record.outcome} ${record.detail ?? ''}`)).toEqual([]);
+    expect(secondApplications).toEqual([]);
+    expect(cards.length).toBe(emails.length);
+  }, 480_000);
+
+  it('item 10: messy but honest subjects open the application under the name meant', async () => {
+    const b64 = (text: string): string => `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
+    const shapes: ((name: string) => string)[] = [
+      (name) => `AW: ${subjectFor(name)}`,
+      (name) => `WG: ${subjectFor(name)}`,
+      (name) => `SV: ${subjectFor(name)}`,
+      (name) => `*EXTERNAL* ${subjectFor(name)}`,
+      (name) => `Work-Experience Quality Standard – ${name}`,
+      (name) => `"${subjectFor(name)}"`,
+      (name) => `Work Experience Quality Standard – “${name}”`,
+      (name) => b64(subjectFor(name)),
+      (name) => `${subjectFor(name)}. We would like to apply, please`,
+      (name) => `${subjectFor(name)} - please send the form`,
+      (name) => `\u001b[31m${subjectFor(name)}\u001b[0m`,
+      (name) => `Work Experience Quality Standard – (${name})`,
+      (name) => `Work Experience Quality Standard – {${name}}`,
+      (name) => `RE: *EXTERNAL* AW: "${subjectFor(name)}"`,
+    ];
+    const cases = shapes.flatMap((shape, index) => [0, 1].map((round) => ({ name: `${word(index * 2 + round + 150)} Messy Subject Practice`, subject: shape(`${word(index * 2 + round + 150)} Messy Subject Practice`) })));
+    const results = await deliverAll(cases.map(({ subject }, index) => ({ from: { name: 'Messy', address: `messy${index}@messy.example.org` }, subject })));
+    const state = await stack.env.control.state();
+    const rows = applicationRows(state);
+    const wrong = results.filter(({ record }, index) => record.outcome !== 'provisioned' || !rows.some((row) => row.Reference === record.reference && row.Title === cases[index]?.name));
+    report({ group: 'item 10 messy subjects', inputs: cases.length, wrongOutcomes: wrong.length, duplicates: 0 });
+    expect(wrong.map(({ record }) => `${record.subject}: ${record.outcome} ${record.detail ?? ''}`)).toEqual([]);
+  }, 480_000);
 });
