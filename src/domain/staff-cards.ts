@@ -8,6 +8,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { formatUkDate, UK_TIME_ZONE } from './review-calendar.js';
+import { defangLinks } from './sender-text.js';
 import { clipLine, escapeCardText, isAbsoluteHttpsUrl, truncateText } from './text-escaping.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -150,7 +151,18 @@ const BLANK = '(blank)';
  */
 export function untrusted(value: string, cap: number): string {
   const clean = clipLine(value, cap);
+  return clean === '' ? BLANK : escapeCardText(defangLinks(clean));
+}
+
+/** A sender's address: shown as it is (staff need it), escaped; it is labelled as the sender's. */
+function untrustedAddress(value: string, cap: number): string {
+  const clean = clipLine(value, cap);
   return clean === '' ? BLANK : escapeCardText(clean);
+}
+
+/** Said once on every card that shows what a sender wrote. */
+export function senderTextNote(): TextBlock {
+  return paragraph(escapeCardText('Names and subjects on this card are as the sender wrote them, not verified; links in them are disabled.'), { isSubtle: true, spacing: 'Medium' });
 }
 
 export function heading(title: string): TextBlock {
@@ -181,9 +193,9 @@ export function openUrl(title: string, url: string): OpenUrlAction {
 
 /** "Jane Smith (jane.smith@nhs.net)", or the address alone. */
 function person(name: string | undefined, address: string): string {
-  const cleanAddress = untrusted(address, CAP.address);
+  const cleanAddress = untrustedAddress(address, CAP.address);
   const cleanName = name === undefined ? '' : clipLine(name, CAP.person);
-  return cleanName === '' ? cleanAddress : `${escapeCardText(cleanName)} (${cleanAddress})`;
+  return cleanName === '' ? cleanAddress : `${escapeCardText(defangLinks(cleanName))} (${cleanAddress})`;
 }
 
 /** "25 Nov 2026, 14:05" in UK time (GMT or BST, whichever applied at that moment). */
@@ -271,6 +283,7 @@ export function newApplicationCard(input: NewApplicationCardInput): TeamsWebhook
         ['Organisation key', untrusted(input.organisationKey, CAP.key)],
       ]),
       paragraph('Nothing to do now.', { isSubtle: true }),
+      senderTextNote(),
     ],
     [openUrl('Open evidence folder', input.folderUrl), openUrl('Open Applications list', input.listUrl)],
   );
@@ -313,6 +326,7 @@ export function duplicateRequestCard(input: DuplicateRequestCardInput): TeamsWeb
       ]),
       subheading('What to decide'),
       paragraph(escapeCardText(decision)),
+      senderTextNote(),
     ],
     [openUrl('Open Applications list', input.listUrl)],
   );
@@ -365,6 +379,7 @@ export function needsIdentifyingCard(input: NeedsIdentifyingCardInput): TeamsWeb
     );
     if (hidden > 0) body.push(paragraph(`and ${hidden} more`, { isSubtle: true }));
   }
+  body.push(senderTextNote());
   return toPayload(body);
 }
 
@@ -407,6 +422,7 @@ export function untrustedSenderCard(input: UntrustedSenderCardInput): TeamsWebho
         'Look at the email in the inbox. If you think it is genuine, contact the sender at an address you already have for them (do not reply to this email) and agree how to go ahead.',
       ),
     ),
+    senderTextNote(),
   ]);
 }
 
@@ -434,7 +450,7 @@ export function processingFailedCard(input: ProcessingFailedCardInput): TeamsWeb
     ),
     factSet([
       ['Subject', input.subject === undefined ? undefined : untrusted(input.subject, CAP.subject)],
-      ['From', input.fromAddress === undefined ? undefined : untrusted(input.fromAddress, CAP.address)],
+      ['From', input.fromAddress === undefined ? undefined : untrustedAddress(input.fromAddress, CAP.address)],
       ['Received', input.receivedAt === undefined ? undefined : formatUkDateTime(input.receivedAt)],
       ['Attempts', String(attempts)],
       ['Message ID', untrusted(input.messageId, CAP.messageId)],
