@@ -178,8 +178,9 @@ async function recordFailure(email: InboxEmail, record: InboundRecord, error: Er
       }),
     ),
     markOutcome(email, 'failed', deps),
-    deps.ledger.finish(record, 'failed', { detail: error.message.slice(0, 1000) }, deps.now()),
   ]);
+  // The outcome is recorded last, so whoever reads it finds the card posted and the category set.
+  results.push(...(await Promise.allSettled([deps.ledger.finish(record, 'failed', { detail: error.message.slice(0, 1000) }, deps.now())])));
   for (const result of results) if (result.status === 'rejected') logger().error({ err: result.reason }, 'could not record a failed email completely');
 }
 
