@@ -8,6 +8,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { formatUkDate, UK_TIME_ZONE } from './review-calendar.js';
+import { defangLinks } from './sender-text.js';
 import { clipLine, escapeCardText, isAbsoluteHttpsUrl, truncateText } from './text-escaping.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -150,7 +151,18 @@ const BLANK = '(blank)';
  */
 export function untrusted(value: string, cap: number): string {
   const clean = clipLine(value, cap);
+  return clean === '' ? BLANK : escapeCardText(defangLinks(clean));
+}
+
+/** A sender's address: shown as it is (staff need it), escaped; it is labelled as the sender's. */
+function untrustedAddress(value: string, cap: number): string {
+  const clean = clipLine(value, cap);
   return clean === '' ? BLANK : escapeCardText(clean);
+}
+
+/** Said once on every card that shows what a sender wrote. */
+export function senderTextNote(): TextBlock {
+  return paragraph(escapeCardText('Names and subjects on this card are as the sender wrote them, not verified; links in them are disabled.'), { isSubtle: true, spacing: 'Medium' });
 }
 
 export function heading(title: string): TextBlock {
@@ -181,9 +193,9 @@ export function openUrl(title: string, url: string): OpenUrlAction {
 
 /** "Jane Smith (jane.smith@nhs.net)", or the address alone. */
 function person(name: string | undefined, address: string): string {
-  const cleanAddress = untrusted(address, CAP.address);
+  const cleanAddress = untrustedAddress(address, CAP.address);
   const cleanName = name === undefined ? '' : clipLine(name, CAP.person);
-  return cleanName === '' ? cleanAddress : `${escapeCardText(cleanName)} (${cleanAddress})`;
+  return cleanName === '' ? cleanAddress : `${escapeCardText(defangLinks(cleanName))} (${cleanAddress})`;
 }
 
 /** "25 Nov 2026, 14:05" in UK time (GMT or BST, whichever applied at that moment). */
@@ -271,6 +283,7 @@ export function newApplicationCard(input: NewApplicationCardInput): TeamsWebhook
         ['Organisation key', untrusted(input.organisationKey, CAP.key)],
       ]),
       paragraph('Nothing to do now.', { isSubtle: true }),
+      senderTextNote(),
     ],
     [openUrl('Open evidence folder', input.folderUrl), openUrl('Open Applications list', input.listUrl)],
   );
@@ -313,6 +326,7 @@ export function duplicateRequestCard(input: DuplicateRequestCardInput): TeamsWeb
       ]),
       subheading('What to decide'),
       paragraph(escapeCardText(decision)),
+      senderTextNote(),
     ],
     [openUrl('Open Applications list', input.listUrl)],
   );
@@ -326,8 +340,10 @@ export interface NeedsIdentifyingCardInput {
   /**
    * `ambiguous`: several organisations fit, and the requester was asked to identify theirs.
    * `similar-names`: the name is not in the directory but is close to some that are.
+   * `look-alike-characters`: the name mixes alphabets, or matches a known name only once letters
+   *   that imitate Latin ones (Cyrillic "а", Greek "Ν") are read as those letters.
    */
-  reason: 'ambiguous' | 'similar-names';
+  reason: 'ambiguous' | 'similar-names' | 'look-alike-characters';
   candidates: readonly { name: string; odsCode: string; postcode?: string }[];
 }
 
@@ -336,7 +352,9 @@ export function needsIdentifyingCard(input: NeedsIdentifyingCardInput): TeamsWeb
   const explanation =
     input.reason === 'ambiguous'
       ? `“${requested}” could be more than one organisation. weqs asked the requester to send a new request with their ODS code or postcode, and created nothing.`
-      : `“${requested}” is not in the organisation directory but is close to the names below. Check whether it is one of them under another name: if so, it may duplicate an application that organisation already has.`;
+      : input.reason === 'look-alike-characters'
+        ? `“${requested}” uses letters from another alphabet that look like Latin ones, or mixes alphabets, so it may imitate the name of another organisation. weqs created nothing and asked the requester for their ODS code; check who they are before anything is opened.`
+        : `“${requested}” is not in the organisation directory but is close to the names below. Check whether it is one of them under another name: if so, it may duplicate an application that organisation already has.`;
   const shown = input.candidates.slice(0, MAX_CARD_CANDIDATES);
   const hidden = input.candidates.length - shown.length;
   const body: CardElement[] = [
@@ -350,7 +368,7 @@ export function needsIdentifyingCard(input: NeedsIdentifyingCardInput): TeamsWeb
   ];
   if (shown.length > 0) {
     body.push(
-      subheading(input.reason === 'ambiguous' ? 'Organisations it could be' : 'Similar organisations'),
+      subheading(input.reason === 'ambiguous' ? 'Organisations it could be' : input.reason === 'look-alike-characters' ? 'Organisations it looks like' : 'Similar organisations'),
       factSet(
         shown.map((candidate) => {
           const postcode = candidate.postcode === undefined ? '' : clipLine(candidate.postcode, CAP.postcode);
@@ -361,6 +379,7 @@ export function needsIdentifyingCard(input: NeedsIdentifyingCardInput): TeamsWeb
     );
     if (hidden > 0) body.push(paragraph(`and ${hidden} more`, { isSubtle: true }));
   }
+  body.push(senderTextNote());
   return toPayload(body);
 }
 
@@ -403,6 +422,7 @@ export function untrustedSenderCard(input: UntrustedSenderCardInput): TeamsWebho
         'Look at the email in the inbox. If you think it is genuine, contact the sender at an address you already have for them (do not reply to this email) and agree how to go ahead.',
       ),
     ),
+    senderTextNote(),
   ]);
 }
 
@@ -430,7 +450,7 @@ export function processingFailedCard(input: ProcessingFailedCardInput): TeamsWeb
     ),
     factSet([
       ['Subject', input.subject === undefined ? undefined : untrusted(input.subject, CAP.subject)],
-      ['From', input.fromAddress === undefined ? undefined : untrusted(input.fromAddress, CAP.address)],
+      ['From', input.fromAddress === undefined ? undefined : untrustedAddress(input.fromAddress, CAP.address)],
       ['Received', input.receivedAt === undefined ? undefined : formatUkDateTime(input.receivedAt)],
       ['Attempts', String(attempts)],
       ['Message ID', untrusted(input.messageId, CAP.messageId)],

@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { PageIterator } from '@microsoft/microsoft-graph-client';
 import type { ColumnDefinition, ListItem } from '@microsoft/microsoft-graph-types';
 import { z } from 'zod';
+import { neutraliseFormula, restoreFormula, SINGLE_LINE_TEXT_MAX_UNITS } from '../domain/stored-text.js';
 import { logger } from '../logging.js';
 import type { SiteContext } from './site-context.js';
 import { isDuplicateValueError } from './graph-errors.js';
@@ -67,19 +68,57 @@ export interface ApplicationRow {
   FolderAccess?: (typeof folderAccessChoices)[number];
 }
 
-const text = z.string().nullish().transform((value) => (value ?? '').trim() || undefined);
+const singleLineText = (max = SINGLE_LINE_TEXT_MAX_UNITS) =>
+  z.string().refine((value) => !/\p{Cc}/u.test(value), 'must not contain control characters').refine((value) => neutraliseFormula(value).length <= max, `must be at most ${max} UTF-16 code units`);
+const multiLineText = z.string().max(63_999);
+
+/**
+ * A new row as weqs writes it, checked against the columns' limits (counted in UTF-16 code units,
+ * as SharePoint counts them) before anything is created for the application, so a value the list
+ * would refuse can never leave a folder shared and no row.
+ */
+export const applicationRowSchema = z.strictObject({
+  Title: singleLineText().min(1),
+  Reference: singleLineText(32).min(1),
+  OrganisationKey: singleLineText().min(1),
+  OdsCode: singleLineText(16).optional(),
+  Status: z.enum(applicationStatuses),
+  TargetCycle: singleLineText(64).optional(),
+  RequesterName: singleLineText().optional(),
+  RequesterEmail: singleLineText().min(3),
+  FolderLink: multiLineText,
+  FormLink: multiLineText,
+  ReceivedOn: z.iso.datetime({ offset: true }),
+  SourceMessageId: multiLineText,
+  FolderAccess: z.enum(folderAccessChoices).optional(),
+});
+
+/** Text fields staff can export to Excel: stored so that none starts a formula. */
+const exportedTextFields = ['Title', 'OrganisationKey', 'OdsCode', 'TargetCycle', 'RequesterName', 'RequesterEmail', 'SourceMessageId'] as const;
+
+export function storedRow(row: ApplicationRow): ApplicationRow {
+  const stored: ApplicationRow = { ...row };
+  for (const field of exportedTextFields) {
+    const value = stored[field];
+    if (value !== undefined) stored[field] = neutraliseFormula(value);
+  }
+  return stored;
+}
+
+const text = z.string().nullish().transform((value) => restoreFormula((value ?? '').trim()) || undefined);
+const restored = z.string().transform(restoreFormula);
 const flag = z.boolean().nullish().transform((value) => value === true);
 
 /** A row of the Applications list as weqs reads it: staff edit these, so every read is validated. */
 export const applicationFieldsSchema = z.looseObject({
-  Title: z.string(),
+  Title: restored,
   Reference: z.string().min(1),
   OrganisationKey: z.string().min(1),
   OdsCode: text,
   Status: z.enum(applicationStatuses),
   TargetCycle: text,
   RequesterName: text,
-  RequesterEmail: z.string().min(3),
+  RequesterEmail: z.string().min(3).transform(restoreFormula),
   FolderLink: text,
   FormLink: text,
   ReceivedOn: text,
@@ -155,7 +194,7 @@ export class ApplicationsList {
     const before = await this.findByReference(row.Reference);
     if (before) return { id: before.id ?? '', webUrl: before.webUrl ?? '' };
     try {
-      const item = (await this.graph.api(`/sites/${siteId}/lists/${listId}/items`).post({ fields: row })) as ListItem;
+      const item = (await this.graph.api(`/sites/${siteId}/lists/${listId}/items`).post({ fields: storedRow(applicationRowSchema.parse(row)) })) as ListItem;
       return { id: item.id ?? '', webUrl: item.webUrl ?? '' };
     } catch (error) {
       if (!isDuplicateValueError(error)) throw error;

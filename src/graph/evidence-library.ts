@@ -2,6 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { DriveItem } from '@microsoft/microsoft-graph-types';
 import { shareResultOf } from './folder-sharing.js';
 import type { ShareResult } from './folder-sharing.js';
+import { isGraphError } from './graph-errors.js';
 import type { SiteContext } from './site-context.js';
 
 export interface FolderPlan {
@@ -11,8 +12,6 @@ export interface FolderPlan {
   form: Uint8Array;
   requesterEmail: string;
   invitationMessage: string;
-  /** A folder of this name created before this time is someone else's, not an earlier attempt of ours. */
-  claimedAt: Date;
 }
 
 export interface ProvisionedFolder {
@@ -46,8 +45,6 @@ const retryableStatuses = new Set([429, 503, 504]);
 const maxBatchRounds = 5;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-export class ProvisioningConflict extends Error {}
 
 function shareOutcome(result: BatchResult | undefined): ShareResult {
   return result ? shareResultOf(result.status, result.body) : { kind: 'refused', reason: 'the share step had no answer' };
@@ -97,6 +94,23 @@ export class EvidenceLibrary {
     return (await this.graph.api(itemPath(driveId, [name])).select(['id', 'webUrl', 'createdDateTime']).get()) as DriveItem;
   }
 
+  /** Whether anything (a folder, a file) already has this name at the top of the library. */
+  async exists(folderName: string): Promise<boolean> {
+    const { driveId } = await this.site();
+    try {
+      await this.graph.api(itemPath(driveId, [folderName])).select(['id']).get();
+      return true;
+    } catch (error) {
+      if (isGraphError(error, 404)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Makes the folder, or finishes one an earlier attempt began. The caller guarantees the name is
+   * this application's own (reserved for it, and free before anything was created), so a folder
+   * already at that name is an earlier attempt's.
+   */
   async provision(plan: FolderPlan): Promise<ProvisionedFolder> {
     const { driveId } = await this.site();
     const folder = [plan.folderName];
@@ -135,11 +149,8 @@ export class EvidenceLibrary {
     if (created?.status === 201) {
       folderItem = created.body as DriveItem;
     } else if (created?.status === 409) {
-      // The folder exists: ours from an earlier attempt (made after our claim), or someone else's.
+      // The folder exists: an earlier attempt of this application made it (the name is ours).
       folderItem = await this.folderAt(driveId, plan.folderName);
-      if (Date.parse(folderItem.createdDateTime ?? '') < plan.claimedAt.getTime()) {
-        throw new ProvisioningConflict(`A folder named '${plan.folderName}' already exists and was not made for this application.`);
-      }
       results = await this.batch(dependents);
     } else {
       throw new Error(`Creating the evidence folder failed with status ${created?.status ?? 'unknown'}: ${JSON.stringify(created?.body ?? {})}`);

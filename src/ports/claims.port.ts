@@ -2,6 +2,8 @@
 export interface ProvisioningProgress {
   reference?: string;
   folderName?: string;
+  /** The folder name is reserved for this application and no folder had it when reserved. */
+  folderNameFree?: boolean;
   folderId?: string;
   folderUrl?: string;
   formItemId?: string;
@@ -33,8 +35,10 @@ export interface NewClaim {
  * provisioning → open → (awarded | not-awarded | withdrawn) → expired (awards only). While it is
  * provisioning or open, the organisation has an open application; afterwards the re-application
  * rules of `reapplicationAllowed` decide whether a new request may take the claim over.
+ * provisioning → failed: the saga gave up (staff have a card; a replay of the email resumes it),
+ * and the organisation is not blocked meanwhile: another request may take the claim over.
  */
-export type ClaimState = 'provisioning' | 'open' | 'awarded' | 'not-awarded' | 'withdrawn' | 'expired';
+export type ClaimState = 'provisioning' | 'open' | 'awarded' | 'not-awarded' | 'withdrawn' | 'expired' | 'failed';
 
 export interface ClaimAward {
   level: 'bronze' | 'silver' | 'gold';
@@ -69,4 +73,21 @@ export interface ClaimsPort {
   /** Records progress; only the email holding the claim writes it. */
   checkpoint(claim: ApplicationClaim, progress: ProvisioningProgress, state?: ApplicationClaim['state']): Promise<ApplicationClaim>;
   get(organisationKey: string): Promise<ApplicationClaim | undefined>;
+  /**
+   * Reserves an evidence folder name for this application (SharePoint compares names without
+   * regard to case, so the reservation does too): 'taken' when another application holds it.
+   */
+  reserveFolderName(claim: ApplicationClaim, folderName: string): Promise<'reserved' | 'taken'>;
+  /**
+   * Records that this application's folder is the one with this id: 'taken' when another
+   * application recorded that folder first, which must then never be adopted.
+   */
+  recordFolder(claim: ApplicationClaim, folderId: string): Promise<'recorded' | 'taken'>;
+  /** The saga of the claim this email holds gave up: 'failed', unless the claim moved on meanwhile. */
+  markFailed(organisationKey: string, sourceMessageKey: string): Promise<void>;
+}
+
+/** Identifies one application's claim: an organisation may apply again later under the same key. */
+export function claimIdentity(claim: Pick<ApplicationClaim, 'organisationKey' | 'sourceMessageKey'>): string {
+  return `${claim.organisationKey}\n${claim.sourceMessageKey}`;
 }

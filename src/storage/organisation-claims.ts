@@ -1,4 +1,5 @@
 import type { TableEntityResult } from '@azure/data-tables';
+import { claimIdentity } from '../ports/claims.port.js';
 import type { ApplicationClaim, ClaimAward, ClaimResult, ClaimsPort, ClaimState, NewClaim, ProvisioningProgress } from '../ports/claims.port.js';
 import { isStorageError, keyDigest, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
@@ -20,6 +21,16 @@ interface ClaimEntity {
 }
 
 const rowKey = 'claim';
+/** Rows that give an evidence folder (by name, and by id once made) to exactly one application. */
+const folderRowKey = 'folder';
+
+interface FolderEntity {
+  partitionKey: string;
+  rowKey: string;
+  owner: string;
+  organisationKey: string;
+  value: string;
+}
 
 function toClaim(entity: TableEntityResult<ClaimEntity>): ApplicationClaim {
   return {
@@ -117,5 +128,35 @@ export class OrganisationClaimsTable implements ClaimsPort {
       if (isStorageError(error, 404)) return undefined;
       throw error;
     }
+  }
+
+  async markFailed(organisationKey: string, sourceMessageKey: string): Promise<void> {
+    const current = await this.get(organisationKey);
+    if (!current || current.sourceMessageKey !== sourceMessageKey || current.state !== 'provisioning') return;
+    const table = await this.tables.client(tableNames.claims);
+    await table.updateEntity({ partitionKey: this.partition(organisationKey), rowKey, state: 'failed' }, 'Merge', { etag: current.etag });
+  }
+
+  /** Names and ids live in their own partitions of the claims table, one row each, inserted once. */
+  private async own(kind: 'folder-name' | 'folder-id', value: string, claim: ApplicationClaim): Promise<'mine' | 'taken'> {
+    const table = await this.tables.client(tableNames.claims);
+    const entity: FolderEntity = { partitionKey: keyDigest(`${kind}:${value}`), rowKey: folderRowKey, owner: claimIdentity(claim), organisationKey: claim.organisationKey, value: value.slice(0, 1000) };
+    try {
+      await table.createEntity(entity);
+      return 'mine';
+    } catch (error) {
+      if (!isStorageError(error, 409)) throw error;
+      const existing = await table.getEntity<FolderEntity>(entity.partitionKey, folderRowKey);
+      return existing.owner === entity.owner ? 'mine' : 'taken';
+    }
+  }
+
+  async reserveFolderName(claim: ApplicationClaim, folderName: string): Promise<'reserved' | 'taken'> {
+    // SharePoint treats names differing only in case as the same name.
+    return (await this.own('folder-name', folderName.normalize('NFC').toLowerCase(), claim)) === 'mine' ? 'reserved' : 'taken';
+  }
+
+  async recordFolder(claim: ApplicationClaim, folderId: string): Promise<'recorded' | 'taken'> {
+    return (await this.own('folder-id', folderId, claim)) === 'mine' ? 'recorded' : 'taken';
   }
 }

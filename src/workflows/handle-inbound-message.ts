@@ -6,9 +6,9 @@ import type { EmailContent } from '../domain/applicant-emails.js';
 import { referenceInSubject } from '../domain/application-reference.js';
 import { isAutomatedMail } from '../domain/automated-mail.js';
 import type { CriteriaCatalogue } from '../domain/criteria-catalogue.js';
-import { organisationFolderName } from '../domain/folder-name.js';
 import { categoriesWithOutcome } from '../domain/inbound-outcome.js';
 import type { InboundOutcome } from '../domain/inbound-outcome.js';
+import { checkLookAlike } from '../domain/look-alike-names.js';
 import { displayOrganisationName } from '../domain/organisation-display.js';
 import type { OrganisationDirectory, OrganisationRecord, Resolution } from '../domain/organisation-directory.js';
 import { classifySubject } from '../domain/request-subject.js';
@@ -16,12 +16,13 @@ import { addUkYears, deadlineInstant, formatUkDate, nextSubmissionCycle, ukDateO
 import type { ReviewCalendar, ReviewCycle } from '../domain/review-calendar.js';
 import { assessSender } from '../domain/sender-authentication.js';
 import { folderAccessNeededCard } from '../domain/folder-access-messages.js';
+import { storedLine } from '../domain/stored-text.js';
 import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../domain/staff-cards.js';
 import { buildApplicationForm } from '../documents/application-form.js';
 import type { ApplicationFields, ApplicationItem, ApplicationRow } from '../graph/applications-list.js';
+import { applicationRowSchema } from '../graph/applications-list.js';
 import { odata } from '../graph/odata-filter.js';
 import type { ODataFilter } from '../graph/odata-filter.js';
-import { ProvisioningConflict } from '../graph/evidence-library.js';
 import type { FolderPlan, ProvisionedFolder } from '../graph/evidence-library.js';
 import { asError, logger } from '../logging.js';
 import type { ApplicationClaim, ClaimsPort, NewClaim } from '../ports/claims.port.js';
@@ -34,6 +35,7 @@ import type { OutgoingEmail } from '../mail/mime.js';
 import type { StaffNotifier } from '../teams/teams-notifier.js';
 import { accessPending, accessProgress, prepareApplicant } from './folder-access.js';
 import type { FolderAccessDependencies } from './folder-access.js';
+import { FolderOwnershipConflict, provisionOwnFolder } from './own-evidence-folder.js';
 import type { InboundMessageReference } from './receive-notifications.js';
 
 export const applicationFormFileName = 'Application form.docx';
@@ -44,7 +46,7 @@ export interface InboundDependencies {
   claims: ClaimsPort;
   directory: () => Promise<OrganisationDirectory>;
   references: { next(year: number): Promise<string> };
-  evidence: { provision(plan: FolderPlan): Promise<ProvisionedFolder> };
+  evidence: { exists(folderName: string): Promise<boolean>; provision(plan: FolderPlan): Promise<ProvisionedFolder> };
   /** Sharing with applicants outside the tenant: guest creation where granted, and the fallback. */
   access: FolderAccessDependencies;
   applications: {
@@ -89,6 +91,9 @@ export class TryLater extends Error {
     super(message);
   }
 }
+
+/** A request that can never be carried out as it stands (retrying changes nothing): ends at once as failed, for staff. */
+export class PermanentFailure extends Error {}
 
 interface Decision {
   outcome: InboundOutcome;
@@ -146,14 +151,21 @@ export async function handleInboundMessage(reference: InboundMessageReference, d
   }
   if (begun.kind === 'busy') throw new TryLater('Another worker is handling this email.', 15);
   const record = begun.record;
+  const held: HeldClaim = {};
   try {
-    const decision = await decide(email, key, deps);
+    const decision = await decide(email, key, deps, held);
     await deps.ledger.finish(record, decision.outcome, { detail: decision.detail, ...(decision.organisationKey ? { organisationKey: decision.organisationKey } : {}), ...(decision.reference ? { reference: decision.reference } : {}) }, deps.now());
     logger().info({ outcome: decision.outcome, organisationKey: decision.organisationKey, reference: decision.reference, from: email.from.address }, decision.detail);
     return { ...decision, repeated: false };
   } catch (error) {
     const postponed = error instanceof SendOutcomeUnknown ? new TryLater(error.message, 30) : error;
-    if (attempt.final && !(postponed instanceof TryLater)) await recordFailure(email, record, asError(postponed), deps);
+    const final = attempt.final || postponed instanceof PermanentFailure || postponed instanceof FolderOwnershipConflict;
+    if (final && !(postponed instanceof TryLater)) {
+      await recordFailure(email, record, asError(postponed), deps);
+      // The organisation must not stay blocked by an application that will never finish.
+      if (held.organisationKey) await deps.claims.markFailed(held.organisationKey, key).catch((markError: unknown) => logger().error({ err: markError }, 'could not mark the claim failed'));
+      if (!attempt.final) return { outcome: 'failed', detail: asError(postponed).message.slice(0, 1000), repeated: false };
+    }
     else await deps.ledger.release(record, asError(postponed).message.slice(0, 1000), deps.now()).catch(() => undefined);
     throw postponed;
   }
@@ -174,8 +186,9 @@ async function recordFailure(email: InboxEmail, record: InboundRecord, error: Er
       }),
     ),
     markOutcome(email, 'failed', deps),
-    deps.ledger.finish(record, 'failed', { detail: error.message.slice(0, 1000) }, deps.now()),
   ]);
+  // The outcome is recorded last, so whoever reads it finds the card posted and the category set.
+  results.push(...(await Promise.allSettled([deps.ledger.finish(record, 'failed', { detail: error.message.slice(0, 1000) }, deps.now())])));
   for (const result of results) if (result.status === 'rejected') logger().error({ err: result.reason }, 'could not record a failed email completely');
 }
 
@@ -184,7 +197,12 @@ async function markOutcome(email: InboxEmail, outcome: InboundOutcome, deps: Inb
   if (categories && categories.join('\n') !== email.categories.join('\n')) await deps.mailbox.setCategories(email.id, categories);
 }
 
-async function decide(email: InboxEmail, key: string, deps: InboundDependencies): Promise<Decision> {
+/** The claim this email holds, once it holds one: released for staff if the saga gives up. */
+interface HeldClaim {
+  organisationKey?: string;
+}
+
+async function decide(email: InboxEmail, key: string, deps: InboundDependencies, held: HeldClaim): Promise<Decision> {
   if (isAutomatedMail(email, deps.settings.inboxAddress)) return { outcome: 'not-a-request', detail: 'an automated message (auto-reply, bounce or our own): left untouched' };
   const existingReference = referenceInSubject(email.subject, deps.settings.referencePrefix);
   if (existingReference) {
@@ -215,7 +233,14 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
     return { outcome: 'invalid-request', detail: `request without a usable organisation name (${subject.reason}): replied with the subject format` };
   }
 
-  const resolution = (await deps.directory()).resolve(subject.organisationName);
+  // Look-alike letters are folded before matching and keying, so "Hospitаls" with a Cyrillic "а"
+  // gets the key of "Hospitals"; a name that mixes scripts, or only matches once folded, is for staff.
+  const lookAlike = checkLookAlike(subject.organisationName);
+  const resolution = (await deps.directory()).resolve(lookAlike.folded);
+  if (lookAlike.mixedScripts || (lookAlike.folds && (await matchesOnceFolded(resolution, deps)))) {
+    const candidates = resolution.kind === 'resolved' ? [resolution.organisation] : resolution.kind === 'ambiguous' ? resolution.candidates : resolution.similar;
+    return askToIdentify(email, key, subject.organisationName, resolution, candidates, deps, 'look-alike-characters');
+  }
   // Never guess: several organisations share the name, or it is close to one but not the same.
   if (resolution.kind === 'ambiguous') return askToIdentify(email, key, subject.organisationName, resolution, resolution.candidates, deps);
   if (resolution.kind === 'unresolved' && resolution.similar.length > 0) return askToIdentify(email, key, subject.organisationName, resolution, resolution.similar, deps);
@@ -230,15 +255,9 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
     const earlier = await deps.claims.get(earlierKey);
     if (earlier && earlier.sourceMessageKey !== key && (earlier.state === 'provisioning' || earlier.state === 'open')) return duplicate(email, key, organisation.name, earlier, deps);
   }
-  const request: NewClaim = {
-    organisationKey: organisation.key,
-    organisationName: organisation.name,
-    ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
-    sourceMessageKey: key,
-    requesterAddress: email.from.address,
-    ...(requesterName ? { requesterName } : {}),
-    receivedAt: email.receivedAt,
-  };
+  // Every value the saga will store is fitted to SharePoint before anything is created.
+  const request = claimRequest(email, key, organisation);
+  held.organisationKey = organisation.key;
   // Decided as of the email's arrival, on the service's clock (the one that dates folders too).
   const asOf = new Date(email.receivedAt);
   const claimed = await deps.claims.claim(request, asOf);
@@ -256,8 +275,47 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
   return provision(email, key, taken, deps);
 }
 
+function claimRequest(email: InboxEmail, key: string, organisation: { key: string; name: string; odsCode: string | undefined }): NewClaim {
+  const requesterName = email.from.name === undefined ? '' : storedLine(email.from.name);
+  const request: NewClaim = {
+    organisationKey: organisation.key,
+    organisationName: storedLine(organisation.name),
+    ...(organisation.odsCode ? { odsCode: organisation.odsCode } : {}),
+    sourceMessageKey: key,
+    requesterAddress: email.from.address,
+    ...(requesterName ? { requesterName } : {}),
+    receivedAt: email.receivedAt,
+  };
+  const checked = applicationRowSchema.safeParse(applicationRowOf(request, 'WEQS-0000-0000', undefined, { folderUrl: '', formUrl: '' }, email.internetMessageId));
+  if (!checked.success) {
+    throw new PermanentFailure(`The request cannot be stored in the Applications list: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  }
+  return request;
+}
+
+/** The Applications list row of a claim. */
+function applicationRowOf(claim: NewClaim, reference: string, cycle: ReviewCycle | undefined, links: { folderUrl: string; formUrl: string }, sourceMessageId: string): ApplicationRow {
+  return {
+    Title: claim.organisationName,
+    Reference: reference,
+    OrganisationKey: claim.organisationKey,
+    ...(claim.odsCode ? { OdsCode: claim.odsCode } : {}),
+    Status: 'Open',
+    ...(cycle ? { TargetCycle: cycle.id } : {}),
+    ...(claim.requesterName ? { RequesterName: claim.requesterName } : {}),
+    RequesterEmail: claim.requesterAddress,
+    FolderLink: links.folderUrl,
+    FormLink: links.formUrl,
+    ReceivedOn: claim.receivedAt,
+    SourceMessageId: sourceMessageId,
+  };
+}
+
 function reapplicationState(claim: ApplicationClaim): ReapplicationState {
   switch (claim.state) {
+    case 'failed':
+      // Never finished: staff were told; it does not stop the organisation applying.
+      return { lastOutcome: 'withdrawn' };
     case 'provisioning':
     case 'open':
       return { openApplication: { ref: claim.progress.reference ?? 'being opened' } };
@@ -312,7 +370,21 @@ async function changeReminders(email: InboxEmail, key: string, reference: string
   return { outcome: 'reminders-preference', detail: `reminders turned ${off ? 'off' : 'on'} for ${reference}`, organisationKey: item.fields.OrganisationKey, reference };
 }
 
-async function askToIdentify(email: InboxEmail, key: string, requestedName: string, resolution: Resolution, candidates: readonly OrganisationRecord[], deps: InboundDependencies): Promise<Decision> {
+/** The folded name is a known organisation, or one that already has a claim. */
+async function matchesOnceFolded(resolution: Resolution, deps: InboundDependencies): Promise<boolean> {
+  if (resolution.kind !== 'unresolved' || resolution.similar.length > 0) return true;
+  return (await deps.claims.get(resolution.key)) !== undefined;
+}
+
+async function askToIdentify(
+  email: InboxEmail,
+  key: string,
+  requestedName: string,
+  resolution: Resolution,
+  candidates: readonly OrganisationRecord[],
+  deps: InboundDependencies,
+  because?: 'look-alike-characters',
+): Promise<Decision> {
   const requesterName = firstName(email.from.name);
   const content = identifyOrganisationEmail({ ...(requesterName ? { requesterName } : {}), requestedName, candidates: candidatesOf(candidates), inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
   await reply(email, key, content, deps);
@@ -323,13 +395,13 @@ async function askToIdentify(email: InboxEmail, key: string, requestedName: stri
         ...(requesterName ? { requesterName } : {}),
         requesterAddress: email.from.address,
         receivedAt: new Date(email.receivedAt),
-        reason: resolution.kind === 'ambiguous' ? 'ambiguous' : 'similar-names',
+        reason: because ?? (resolution.kind === 'ambiguous' ? 'ambiguous' : 'similar-names'),
         candidates: candidatesOf(candidates),
       }),
     ),
   );
   await markOutcome(email, 'needs-identifying', deps);
-  return { outcome: 'needs-identifying', detail: `'${requestedName}' could not be identified safely (${resolution.kind}): asked for the ODS code or postcode, staff alerted` };
+  return { outcome: 'needs-identifying', detail: `'${requestedName}' could not be identified safely (${because ?? resolution.kind}): asked for the ODS code or postcode, staff alerted` };
 }
 
 async function duplicate(email: InboxEmail, key: string, organisationName: string, existing: ApplicationClaim, deps: InboundDependencies): Promise<Decision> {
@@ -383,10 +455,12 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
 
   if (!claim.progress.reference) claim = await deps.claims.checkpoint(claim, { reference: await deps.references.next(ukYear(received)) });
   const reference = claim.progress.reference as string;
+  // The staff-owned calendar's values too: a row the list would refuse must stop the saga before the folder.
+  const draft = applicationRowSchema.safeParse(applicationRowOf(claim, reference, cycle, { folderUrl: '', formUrl: '' }, email.internetMessageId));
+  if (!draft.success) throw new PermanentFailure(`The application cannot be stored in the Applications list: ${draft.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
 
   const catalogue = await deps.catalogue();
   if (!claim.progress.folderId) {
-    if (!claim.progress.folderName) claim = await deps.claims.checkpoint(claim, { folderName: organisationFolderName(claim.organisationName, claim.odsCode) });
     const form = await buildApplicationForm({
       organisationName: claim.organisationName,
       reference,
@@ -403,23 +477,10 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       form,
       requesterEmail: claim.requesterAddress,
       invitationMessage: `Your private folder for the Work Experience Quality Standard application ${reference}.`,
-      claimedAt: new Date(claim.claimedAt),
     });
     // Where the deployment may, a new applicant becomes a guest first, so the batch can share.
     await prepareApplicant(deps.access, { email: claim.requesterAddress, ...(claim.requesterName ? { name: claim.requesterName } : {}) });
-    let folder: ProvisionedFolder;
-    try {
-      folder = await deps.evidence.provision(plan(claim.progress.folderName as string));
-    } catch (error) {
-      // The name is taken by an earlier application of the organisation (or another's folder):
-      // this application's folder carries its reference too.
-      if (!(error instanceof ProvisioningConflict)) throw error;
-      claim = await deps.claims.checkpoint(claim, { folderName: `${claim.progress.folderName ?? ''} ${reference}` });
-      folder = await deps.evidence.provision(plan(claim.progress.folderName as string));
-    }
-    // A refused share does not stop the application: it opens with access pending (staff told, job retries).
-    if (folder.sharing.kind === 'refused') logger().warn({ reason: folder.sharing.reason, to: claim.requesterAddress }, 'the folder could not be shared: access pending');
-    claim = await deps.claims.checkpoint(claim, { folderName: folder.folderName, folderId: folder.folderId, folderUrl: folder.folderUrl, formItemId: folder.formItemId, formUrl: folder.formUrl, ...accessProgress(folder.sharing) });
+    claim = (await provisionOwnFolder(claim, reference, plan, deps)).claim;
   }
   const pending = accessPending(claim.progress);
   const { folderUrl = '', formUrl = '' } = claim.progress;
@@ -427,21 +488,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
 
   const listItem = async (): Promise<void> => {
     if (claim.progress.listItemId) return;
-    const item = await deps.applications.createOnce({
-      Title: claim.organisationName,
-      Reference: reference,
-      OrganisationKey: claim.organisationKey,
-      ...(claim.odsCode ? { OdsCode: claim.odsCode } : {}),
-      Status: 'Open',
-      ...(cycle ? { TargetCycle: cycle.id } : {}),
-      ...(requesterName ? { RequesterName: requesterName } : {}),
-      RequesterEmail: claim.requesterAddress,
-      FolderLink: folderUrl,
-      FormLink: formUrl,
-      FolderAccess: pending ? 'Pending' : 'Granted',
-      ReceivedOn: claim.receivedAt,
-      SourceMessageId: email.internetMessageId,
-    });
+    const item = await deps.applications.createOnce({ ...applicationRowOf(claim, reference, cycle, { folderUrl, formUrl }, email.internetMessageId), FolderAccess: pending ? 'Pending' : 'Granted' });
     claim = await deps.claims.checkpoint(claim, { listItemId: item.id, listItemUrl: item.webUrl });
   };
   const sendReply = async (): Promise<void> => {

@@ -240,7 +240,8 @@ describe('the request pipeline', () => {
       expect(reply?.html).not.toContain('<script>');
     }
     const names = evidenceRoot(state).children.map((node) => node.name);
-    expect(names).toContain('script alert(1) script Hospice');
+    // Cleaned up, so the folder carries the application's reference and can collide with no other name.
+    expect(names.some((name) => /^script alert\(1\) script Hospice WEQS-2026-\d{4}$/.test(name))).toBe(true);
     expect(names.every((name) => !/["*:<>?/\\|]/.test(name))).toBe(true);
 
     const empty = await Promise.all(['Work Experience Quality Standard', 'Work Experience Quality Standard – [health organisation name]', '', 'Work Experience Quality Standard – ???'].map((subject, index) => deliverAndWait(stack, { from: { address: `format${index}@example.org` }, subject })));

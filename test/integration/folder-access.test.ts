@@ -34,7 +34,6 @@ describe('folder access for applicants outside the tenant', () => {
       form: new TextEncoder().encode('form'),
       requesterEmail,
       invitationMessage: 'Your folder.',
-      claimedAt: new Date(Date.now() - 60_000),
     });
   };
   const listed = async (folderId: string): Promise<{ id: string; roles: string[] }[]> => {
