@@ -33,7 +33,7 @@ import { SendOutcomeUnknown } from '../mail/outgoing-mail.js';
 import type { OutgoingMail } from '../mail/outgoing-mail.js';
 import type { OutgoingEmail } from '../mail/mime.js';
 import type { StaffNotifier } from '../teams/teams-notifier.js';
-import { accessPending, accessProgress, prepareApplicant } from './folder-access.js';
+import { accessPending, prepareApplicant } from './folder-access.js';
 import type { FolderAccessDependencies } from './folder-access.js';
 import { FolderOwnershipConflict, provisionOwnFolder } from './own-evidence-folder.js';
 import type { InboundMessageReference } from './receive-notifications.js';
