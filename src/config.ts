@@ -13,6 +13,14 @@ const dayList = z
   .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be whole numbers of days separated by commas, e.g. 28,14,7,1')
   .transform((value) => [...new Set(value.split(',').map((day) => Number(day.trim())))].sort((a, b) => b - a));
 
+/**
+ * The clientState committed in local.settings.example.json and the embedded tenant it is for.
+ * Anyone can read it, so anywhere else it would let anyone post notifications weqs believes.
+ */
+export const developmentClientState = 'local-development-only-client-state-4f1c9e2a';
+export const embeddedTenantId = '5c2e8a41-7d3b-4f6e-9a10-2b8c4d6e8f01';
+const loopbackHost = /^(127\.0\.0\.1|localhost|\[::1\])$/;
+
 export const settingsSchema = z
   .object({
     WEQS_TENANT_ID: z.uuid({ error: 'must be the directory (tenant) id, a GUID' }),
@@ -65,6 +73,10 @@ export const settingsSchema = z
     }
     if (settings.WEQS_SEND_RATE_PER_MINUTE >= settings.WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE) {
       context.addIssue({ code: 'custom', path: ['WEQS_SEND_RATE_PER_MINUTE'], message: `must be below the mailbox's sending limit (WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE, ${settings.WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE} a minute)` });
+    }
+    // (Judged only on a well-formed tenant id, so a typo there is reported once.)
+    if (settings.WEQS_SUBSCRIPTION_CLIENT_STATE === developmentClientState && z.uuid().safeParse(settings.WEQS_TENANT_ID).success && (settings.WEQS_TENANT_ID !== embeddedTenantId || !loopbackHost.test(new URL(settings.WEQS_GRAPH_BASE_URL).hostname))) {
+      context.addIssue({ code: 'custom', path: ['WEQS_SUBSCRIPTION_CLIENT_STATE'], message: 'is the published development value, which only the embedded tenant on this machine may use: set a random secret (Key Vault reference)' });
     }
     if (!settings.AzureWebJobsStorage && !settings.AzureWebJobsStorage__accountName) {
       context.addIssue({ code: 'custom', path: ['AzureWebJobsStorage'], message: 'is required (a connection string, or AzureWebJobsStorage__accountName for a managed identity)' });
