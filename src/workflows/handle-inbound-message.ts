@@ -179,26 +179,32 @@ async function markOutcome(email: InboxEmail, outcome: InboundOutcome, deps: Inb
 
 async function decide(email: InboxEmail, key: string, deps: InboundDependencies): Promise<Decision> {
   if (isAutomatedMail(email, deps.settings.inboxAddress)) return { outcome: 'not-a-request', detail: 'an automated message (auto-reply, bounce or our own): left untouched' };
-  const existingReference = referenceInSubject(email.subject, deps.settings.referencePrefix);
-  if (existingReference) {
-    const preference = /\bstop\s+reminders?\b/i.test(email.subject) ? 'stop' : /\bstart\s+reminders?\b/i.test(email.subject) ? 'start' : undefined;
-    if (preference) {
-      const changed = await changeReminders(email, key, existingReference, preference, deps);
-      if (changed) return changed;
-    }
-    return { outcome: 'not-a-request', detail: `correspondence about ${existingReference}: left for staff`, reference: existingReference };
-  }
-  const subject = classifySubject(email.subject);
-  if (subject.kind === 'not-a-request') return { outcome: 'not-a-request', detail: 'not a request: left untouched' };
-
+  // Sender trust comes before anything else: nothing below may change anything (a claim, a
+  // reminder preference, a reply) for an email that the receiving service did not vouch for.
   const sender = assessSender(email.headers);
+  const existingReference = referenceInSubject(email.subject, deps.settings.referencePrefix);
+  const preference = existingReference ? reminderPreferenceIn(email.subject) : undefined;
+  const subject = classifySubject(email.subject);
+  const actsOnSomething = existingReference ? preference !== undefined : subject.kind !== 'not-a-request';
   if (!sender.trusted) {
+    if (!actsOnSomething) return { outcome: 'not-a-request', detail: `${existingReference ? `correspondence about ${existingReference}` : 'not a request'} from an unverified sender (${sender.basis}): left untouched`, ...(existingReference ? { reference: existingReference } : {}) };
     await deps.once(`card:untrusted:${key}`, () =>
       deps.staff.post(untrustedSenderCard({ fromAddress: email.from.address, ...(email.from.name ? { fromName: email.from.name } : {}), subject: email.subject, receivedAt: new Date(email.receivedAt), authentication: sender.results })),
     );
     await markOutcome(email, 'untrusted-sender', deps);
-    return { outcome: 'untrusted-sender', detail: `sender failed authentication (${sender.basis}): nothing created, no reply, staff alerted` };
+    return { outcome: 'untrusted-sender', detail: `sender failed authentication (${sender.basis}): nothing changed, no reply, staff alerted`, ...(existingReference ? { reference: existingReference } : {}) };
   }
+  if (existingReference) {
+    // Changing an application needs a sender whose domain vouched for it; an unverified one
+    // (spf, dkim and dmarc all none) could be anyone, so a person reads it instead.
+    if (preference && sender.verified) {
+      const changed = await changeReminders(email, key, existingReference, preference, deps);
+      if (changed) return changed;
+    }
+    const why = preference && !sender.verified ? ' (reminder preference from an unverified sender)' : '';
+    return { outcome: 'not-a-request', detail: `correspondence about ${existingReference}${why}: left for staff`, reference: existingReference };
+  }
+  if (subject.kind === 'not-a-request') return { outcome: 'not-a-request', detail: 'not a request: left untouched' };
 
   const requesterName = firstName(email.from.name);
   if (subject.kind === 'request-without-organisation') {
@@ -288,6 +294,10 @@ async function awardCurrent(
   await reply(email, key, content, deps);
   await markOutcome(email, 'award-current', deps);
   return { outcome: 'award-current', detail: `${existing.organisationName} holds a ${decision.awardLevel} award until ${decision.expiresOn}: replied with when it can renew`, organisationKey: existing.organisationKey, ...(existing.progress.reference ? { reference: existing.progress.reference } : {}) };
+}
+
+function reminderPreferenceIn(subject: string): 'stop' | 'start' | undefined {
+  return /\bstop\s+reminders?\b/i.test(subject) ? 'stop' : /\bstart\s+reminders?\b/i.test(subject) ? 'start' : undefined;
 }
 
 /** "STOP REMINDERS" / "START REMINDERS" from the person who applied, about their application. */
