@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReplyLimits } from './domain/reply-limits.js';
 
 /**
  * Every setting weqs reads, in one schema. Names are app settings (environment variables) so the
@@ -54,6 +55,12 @@ export const settingsSchema = z
     WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: positiveInteger(1, 100_000).default(30),
     /** weqs's own cap for all instances together; it must stay below the mailbox's limit. */
     WEQS_SEND_RATE_PER_MINUTE: positiveInteger(1, 100_000).default(25),
+    /** Replies one address may receive per address window; repeats of one request get one reply. */
+    WEQS_REPLY_LIMIT_PER_ADDRESS: positiveInteger(1, 1000).default(3),
+    WEQS_REPLY_ADDRESS_WINDOW_HOURS: positiveInteger(1, 24 * 30).default(24),
+    /** Replies all addresses of one domain may receive per domain window (nhs.net is shared by many organisations). */
+    WEQS_REPLY_LIMIT_PER_DOMAIN: positiveInteger(1, 100_000).default(100),
+    WEQS_REPLY_DOMAIN_WINDOW_MINUTES: positiveInteger(1, 24 * 60).default(60),
     /** Outlook allows 4 concurrent requests per app and mailbox. */
     WEQS_MAILBOX_CONCURRENCY: positiveInteger(1, 4).default(4),
     /** The inbox sweep leaves messages younger than this to the webhook. */
@@ -98,6 +105,7 @@ export interface Config {
   calendarCacheMs: number;
   teamsWebhookUrl: string;
   subscription: { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string };
+  replyLimits: ReplyLimits;
   sendRatePerMinute: number;
   processingLeaseMs: number;
   sweepGraceMs: number;
@@ -151,6 +159,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       clientState: s.WEQS_SUBSCRIPTION_CLIENT_STATE,
     },
     sendRatePerMinute: s.WEQS_SEND_RATE_PER_MINUTE,
+    replyLimits: {
+      perAddress: s.WEQS_REPLY_LIMIT_PER_ADDRESS,
+      addressWindowMs: s.WEQS_REPLY_ADDRESS_WINDOW_HOURS * 3_600_000,
+      perDomain: s.WEQS_REPLY_LIMIT_PER_DOMAIN,
+      domainWindowMs: s.WEQS_REPLY_DOMAIN_WINDOW_MINUTES * 60_000,
+    },
     processingLeaseMs: s.WEQS_PROCESSING_LEASE_SECONDS * 1000,
     sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
     ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),
