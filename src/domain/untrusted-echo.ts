@@ -39,3 +39,8 @@ export function isPlausiblePersonName(name: string): boolean {
   const words = trimmed.split(/\s+/u);
   return words.length <= 5 && words.every((word) => [...word].length <= 30);
 }
+
+/** Whether the text holds a link, an email address or a phone number: no organisation's name does. */
+export function containsContactDetails(text: string): boolean {
+  return [EMAIL_LIKE, URL_LIKE, PHONE_LIKE].some((pattern) => new RegExp(pattern.source, pattern.flags.replace('g', '')).test(text));
+}

@@ -31,6 +31,7 @@ import { SendRateBusy } from '../storage/send-rate-limiter.js';
 import type { ReplyAllowanceDecision } from '../storage/reply-allowance.js';
 import { bouncedMailCard, replyLimitCard } from '../domain/flood-cards.js';
 import { isNonDeliveryReport } from '../domain/non-delivery-report.js';
+import { containsContactDetails } from '../domain/untrusted-echo.js';
 import { keyDigest } from '../storage/tables.js';
 import type { OutgoingMail } from '../mail/outgoing-mail.js';
 import type { OutgoingEmail } from '../mail/mime.js';
@@ -257,11 +258,15 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies)
   if (held) return held;
 
   const requesterName = firstName(email.from.name);
-  if (subject.kind === 'request-without-organisation') {
-    const content = subjectFormatHelpEmail({ ...(requesterName ? { requesterName } : {}), receivedSubject: email.subject, reason: subject.reason, inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
+  // A "name" carrying a link, an address or a phone number is an attacker's message, not an
+  // organisation: setting it up would put that text in a folder, its link and the reply.
+  const unusable = subject.kind === 'request' && containsContactDetails(subject.organisationName);
+  if (subject.kind === 'request-without-organisation' || unusable) {
+    const reason = subject.kind === 'request-without-organisation' ? subject.reason : 'unusable-name';
+    const content = subjectFormatHelpEmail({ ...(requesterName ? { requesterName } : {}), receivedSubject: email.subject, reason, inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
     await reply(email, key, content, deps);
     await markOutcome(email, 'invalid-request', deps);
-    return { outcome: 'invalid-request', detail: `request without a usable organisation name (${subject.reason}): replied with the subject format` };
+    return { outcome: 'invalid-request', detail: `request without a usable organisation name (${reason}): replied with the subject format` };
   }
 
   const resolution = (await deps.directory()).resolve(subject.organisationName);

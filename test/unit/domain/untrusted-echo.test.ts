@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { greetingName, identifyOrganisationEmail, subjectFormatHelpEmail } from '../../../src/domain/applicant-emails.js';
-import { echoSafe, isPlausiblePersonName, MAX_ECHO_LENGTH } from '../../../src/domain/untrusted-echo.js';
+import { containsContactDetails, echoSafe, isPlausiblePersonName, MAX_ECHO_LENGTH } from '../../../src/domain/untrusted-echo.js';
 
 const support = { inboxAddress: 'workexperience@weqs.nhs.example', supportAddress: 'workexperience@weqs.nhs.example' };
 
@@ -44,5 +44,10 @@ describe('what a reply repeats of an unverified sender', () => {
     expect(isPlausiblePersonName('Mary-Jane Smith')).toBe(true);
     expect(isPlausiblePersonName('Team 7')).toBe(false);
     expect(isPlausiblePersonName('evil.example/r')).toBe(false);
+  });
+
+  it('finds links, addresses and phone numbers in a name, and none in real organisation names', () => {
+    for (const text of ['see https://evil.example/login', 'call +44 20 7946 0958', 'visit www.evil.example/pay', 'reply to pay@evil.example', 'tinyurl.com/abc123 urgent']) expect(containsContactDetails(text), text).toBe(true);
+    for (const text of ['Northshire Hospitals NHS Foundation Trust', 'The Surgery (B82005)', "St. Mary's Hospice", 'Ysbyty Cymuned Dyffryn Ŵy', '../../etc/passwd Care', 'Practice 2']) expect(containsContactDetails(text), text).toBe(false);
   });
 });
