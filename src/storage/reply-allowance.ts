@@ -80,11 +80,11 @@ export class ReplyAllowance {
         return count;
       } catch (error) {
         if (!isStorageError(error, 412) && !isStorageError(error, 409)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.round(Math.random() * 50 * (attempt + 1))));
+        await new Promise((resolve) => setTimeout(resolve, Math.round(Math.random() * 50 * Math.min(attempt + 1, 10))));
       }
     }
-    // Too contended to count: treat the counter as full rather than risk going over it.
-    return undefined;
+    // Too contended to count now: the email is handled again later, rather than held back wrongly.
+    throw new Error(`The reply counter for ${counter.kind} stayed contended; trying the email again later.`);
   }
 }
 
