@@ -80,7 +80,7 @@ export class ReplyAllowance {
         return count;
       } catch (error) {
         if (!isStorageError(error, 412) && !isStorageError(error, 409)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.round(Math.random() * 50 * Math.min(attempt + 1, 10))));
+        await new Promise((resolve) => setTimeout(resolve, Math.round(Math.random() * 20 * Math.min(attempt + 1, 10))));
       }
     }
     // Too contended to count now: the email is handled again later, rather than held back wrongly.

@@ -113,7 +113,7 @@ export class SendRateLimiter {
           // that many waiting senders do not retry in lock step.
           conflicts += 1;
           if (this.clock() > giveUpAt) throw new SendRateBusy(`No send could start for ${this.mailbox} within ${this.maxWaitMs} ms (${conflicts} conflicting writes).`);
-          await this.sleep(Math.round(this.random() * Math.min(2000, 50 * 2 ** Math.min(conflicts, 6))));
+          await this.sleep(Math.round(this.random() * Math.min(250, 10 * 2 ** Math.min(conflicts, 5))));
           continue;
         }
       }
@@ -138,7 +138,7 @@ export class SendRateLimiter {
         return;
       } catch (error) {
         if (!isStorageError(error, 412)) throw error;
-        await this.sleep(Math.round(this.random() * 100));
+        await this.sleep(Math.round(this.random() * 25 * Math.min(attempt + 1, 4)));
       }
     }
     // Left in flight, the permit lapses after its lease and is counted then: slower, never over.
