@@ -13,6 +13,8 @@ export interface InboundEmail {
   body?: string;
   contentType?: 'text' | 'html';
   headers?: { name: string; value: string }[];
+  /** The receiving service's verdict on the sender (the emulator stamps it above any carried header). */
+  authentication?: 'pass' | 'fail' | 'softfail' | 'none' | 'missing';
 }
 
 /** A small client for the emulator's control API (/_emulator), trusting the local CA explicitly. */

@@ -24,10 +24,6 @@ const headers = values.header.map((line) => {
   if (colon < 1) throw new Error(`--header must look like "Name: value", got '${line}'`);
   return { name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() };
 });
-if (values.spoofed) {
-  const domain = values.from.split('@')[1] ?? 'example.org';
-  headers.push({ name: 'Authentication-Results', value: `spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=${domain}; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=${domain};compauth=fail reason=000` });
-}
 const client = new EmulatorClient(values.emulator);
 const delivered = await client.deliver({
   from: { address: values.from, ...(values.name ? { name: values.name } : {}) },
@@ -35,5 +31,7 @@ const delivered = await client.deliver({
   body: values.body,
   ...(values.to ? { to: values.to } : {}),
   ...(headers.length > 0 ? { headers } : {}),
+  // The receiving service's own verdict: a forged sender fails DMARC.
+  ...(values.spoofed ? { authentication: 'fail' as const } : {}),
 });
 console.log(`Delivered to the inbox as message ${delivered.id}`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EmulatorContext } from './context.js';
 import type { FaultInjector } from './faults.js';
 import { GraphFault, jsonBody, noContent, ok, route } from './http.js';
+import { receivedAuthentications } from './mailbox.js';
 import type { Route } from './http.js';
 import { messageResource } from './routes/mail.js';
 import { permissionResource } from './routes/drive.js';
@@ -26,6 +27,7 @@ const inboundEmailSchema = z.object({
   body: z.string().default(''),
   contentType: z.enum(['text', 'html']).optional(),
   headers: z.array(z.object({ name: z.string().min(1), value: z.string() })).optional(),
+  authentication: z.enum(receivedAuthentications).optional(),
 });
 
 export interface ControlState {
@@ -69,6 +71,7 @@ export function controlRoutes(context: EmulatorContext, control: ControlState): 
         body: email.body,
         ...(email.contentType ? { contentType: email.contentType } : {}),
         ...(email.headers ? { headers: email.headers } : {}),
+        ...(email.authentication ? { authentication: email.authentication } : {}),
       });
       return ok({ id: message.id, internetMessageId: message.internetMessageId }, 201);
     }),

@@ -215,6 +215,35 @@ export interface InboundEmail {
   body: string;
   contentType?: 'text' | 'html';
   headers?: InternetHeader[];
+  /** What the receiving service concluded about the sender; `pass` unless a test says otherwise. */
+  authentication?: ReceivedAuthentication;
+}
+
+/**
+ * The receiving service's verdict on an inbound message, as Exchange Online stamps it:
+ * `pass` (SPF, DKIM, DMARC and compauth pass), `fail` (a forged sender: SPF fails, unsigned,
+ * DMARC fails), `softfail`, `none` (the domain publishes nothing, or internal mail), or
+ * `missing`: delivered with no result of the service's own at all (least convenient reading:
+ * Microsoft does not promise every delivered message carries one).
+ */
+export const receivedAuthentications = ['pass', 'fail', 'softfail', 'none', 'missing'] as const;
+export type ReceivedAuthentication = (typeof receivedAuthentications)[number];
+
+/**
+ * Exchange Online's own Authentication-Results value: no authserv-id, results separated by ";".
+ * https://learn.microsoft.com/en-us/defender-office-365/message-headers-eop-mdo
+ */
+export function receivingServiceResult(verdict: Exclude<ReceivedAuthentication, 'missing'>, domain: string): string {
+  switch (verdict) {
+    case 'pass':
+      return `spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=${domain}; dkim=pass (signature was verified) header.d=${domain};dmarc=pass action=none header.from=${domain};compauth=pass reason=100`;
+    case 'fail':
+      return `spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=${domain}; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=${domain};compauth=fail reason=000`;
+    case 'softfail':
+      return `spf=softfail (sender IP is 203.0.113.9) smtp.mailfrom=${domain}; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=${domain};compauth=softpass reason=201`;
+    case 'none':
+      return `spf=none (sender IP is 192.0.2.20) smtp.mailfrom=${domain}; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=${domain};compauth=none reason=905`;
+  }
 }
 
 export interface MailSystemOptions {
@@ -310,11 +339,12 @@ export class MailSystem {
       .filter((id): id is string => Boolean(id))
       .map((id) => [...mailbox.messages.values()].find((message) => message.internetMessageId === id))
       .find(Boolean);
+    const verdict = email.authentication ?? 'pass';
     const headers: InternetHeader[] = [
       { name: 'Received', value: `from mail.${senderDomain} by ${this.options.domain} with Microsoft SMTP Server; ${new Date(now).toUTCString()}` },
-      ...(headerValue(supplied, 'Authentication-Results') === undefined
-        ? [{ name: 'Authentication-Results', value: `spf=pass (sender IP is 192.0.2.10) smtp.mailfrom=${senderDomain}; dkim=pass (signature was verified) header.d=${senderDomain};dmarc=pass action=none header.from=${senderDomain};compauth=pass reason=100` }]
-        : []),
+      // Like Exchange Online, the receiving service adds its own result above whatever the message
+      // already carried (which stays, below it, as the sender wrote it).
+      ...(verdict === 'missing' ? [] : [{ name: 'Authentication-Results', value: receivingServiceResult(verdict, senderDomain) }]),
       ...supplied,
       { name: 'Message-ID', value: internetMessageId },
       { name: 'Subject', value: email.subject },
@@ -403,6 +433,8 @@ export class MailSystem {
           body: message.body.content,
           contentType: message.body.contentType,
           headers: [...message.internetMessageHeaders, { name: 'Message-ID', value: message.internetMessageId }],
+          // Mail between mailboxes of the tenant: Exchange reports no SPF, DKIM or DMARC verdict.
+          authentication: 'none',
         });
       }
     }
@@ -437,8 +469,8 @@ export class MailSystem {
         { name: 'Auto-Submitted', value: 'auto-replied' },
         { name: 'X-MS-Exchange-Message-Is-Ndr', value: '' },
         { name: 'In-Reply-To', value: record.internetMessageId },
-        { name: 'Authentication-Results', value: 'dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=none;' },
       ],
+      authentication: 'none',
     });
   }
 

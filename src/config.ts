@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReplyLimits } from './domain/reply-limits.js';
 
 /**
  * Every setting weqs reads, in one schema. Names are app settings (environment variables) so the
@@ -15,6 +16,14 @@ const dayList = z
   .string()
   .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'must be whole numbers of days separated by commas, e.g. 28,14,7,1')
   .transform((value) => [...new Set(value.split(',').map((day) => Number(day.trim())))].sort((a, b) => b - a));
+
+/**
+ * The clientState committed in local.settings.example.json and the embedded tenant it is for.
+ * Anyone can read it, so anywhere else it would let anyone post notifications weqs believes.
+ */
+export const developmentClientState = 'local-development-only-client-state-4f1c9e2a';
+export const embeddedTenantId = '5c2e8a41-7d3b-4f6e-9a10-2b8c4d6e8f01';
+const loopbackHost = /^(127\.0\.0\.1|localhost|\[::1\])$/;
 
 export const settingsSchema = z
   .object({
@@ -51,6 +60,12 @@ export const settingsSchema = z
     WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: positiveInteger(1, 100_000).default(30),
     /** weqs's own cap for all instances together; it must stay below the mailbox's limit. */
     WEQS_SEND_RATE_PER_MINUTE: positiveInteger(1, 100_000).default(25),
+    /** Replies one address may receive per address window; repeats of one request get one reply. */
+    WEQS_REPLY_LIMIT_PER_ADDRESS: positiveInteger(1, 1000).default(3),
+    WEQS_REPLY_ADDRESS_WINDOW_HOURS: positiveInteger(1, 24 * 30).default(24),
+    /** Replies all addresses of one domain may receive per domain window (nhs.net is shared by many organisations). */
+    WEQS_REPLY_LIMIT_PER_DOMAIN: positiveInteger(1, 100_000).default(100),
+    WEQS_REPLY_DOMAIN_WINDOW_MINUTES: positiveInteger(1, 24 * 60).default(60),
     /** Outlook allows 4 concurrent requests per app and mailbox. */
     WEQS_MAILBOX_CONCURRENCY: positiveInteger(1, 4).default(4),
     /** The inbox sweep leaves messages younger than this to the webhook. */
@@ -102,6 +117,10 @@ export const settingsSchema = z
     }
     if (settings.WEQS_GRAPH_CREDENTIAL === 'client-certificate' && !settings.WEQS_CLIENT_ID) {
       context.addIssue({ code: 'custom', path: ['WEQS_CLIENT_ID'], message: 'is required when WEQS_GRAPH_CREDENTIAL is client-certificate' });
+    }
+    // (Judged only on a well-formed tenant id, so a typo there is reported once.)
+    if (settings.WEQS_SUBSCRIPTION_CLIENT_STATE === developmentClientState && z.uuid().safeParse(settings.WEQS_TENANT_ID).success && (settings.WEQS_TENANT_ID !== embeddedTenantId || !loopbackHost.test(new URL(settings.WEQS_GRAPH_BASE_URL).hostname))) {
+      context.addIssue({ code: 'custom', path: ['WEQS_SUBSCRIPTION_CLIENT_STATE'], message: 'is the published development value, which only the embedded tenant on this machine may use: set a random secret (Key Vault reference)' });
     }
     for (const problem of storageProblems(settings)) context.addIssue({ code: 'custom', ...problem });
   });
@@ -157,6 +176,7 @@ export interface Config {
   calendarCacheMs: number;
   teamsWebhookUrl: string;
   subscription: { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string };
+  replyLimits: ReplyLimits;
   sendRatePerMinute: number;
   processingLeaseMs: number;
   sweepGraceMs: number;
@@ -219,6 +239,12 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       clientState: s.WEQS_SUBSCRIPTION_CLIENT_STATE,
     },
     sendRatePerMinute: s.WEQS_SEND_RATE_PER_MINUTE,
+    replyLimits: {
+      perAddress: s.WEQS_REPLY_LIMIT_PER_ADDRESS,
+      addressWindowMs: s.WEQS_REPLY_ADDRESS_WINDOW_HOURS * 3_600_000,
+      perDomain: s.WEQS_REPLY_LIMIT_PER_DOMAIN,
+      domainWindowMs: s.WEQS_REPLY_DOMAIN_WINDOW_MINUTES * 60_000,
+    },
     processingLeaseMs: s.WEQS_PROCESSING_LEASE_SECONDS * 1000,
     sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
     sweepCadence: { everyMinutes: s.WEQS_SWEEP_MINUTES, withoutNotificationsEveryMinutes: s.WEQS_SWEEP_MINUTES_WITHOUT_NOTIFICATIONS },

@@ -23,6 +23,7 @@ import { OrganisationClaimsTable } from './storage/organisation-claims.js';
 import { OrganisationDirectoryStore } from './storage/organisation-directory-store.js';
 import { queueNames, Queues, queueServiceClient } from './storage/queues.js';
 import { ReferenceCounter } from './storage/reference-counter.js';
+import { ReplyAllowance } from './storage/reply-allowance.js';
 import { SendRateLimiter } from './storage/send-rate-limiter.js';
 import { SentMailLedger } from './storage/sent-mail-ledger.js';
 import { ServiceState } from './storage/service-state.js';
@@ -112,7 +113,9 @@ export function createRuntime(config: Config): Runtime {
       applications,
       outgoing,
       staff,
+      replies: new ReplyAllowance(tables, config.replyLimits),
       once: (intent, action) => sentMail.once(intent, action, new Date()),
+      onceAmong: (intent, claimant, action) => sentMail.onceAmong(intent, claimant, action, new Date()),
       catalogue,
       calendar,
       listUrl,

@@ -37,6 +37,7 @@ import {
 } from './email-document.js';
 import { formatUkDate, type UkDate } from './review-calendar.js';
 import { clipLine, singleLine } from './text-escaping.js';
+import { echoSafe } from './untrusted-echo.js';
 
 export { greetingName } from './email-document.js';
 export type { EmailContent } from './email-document.js';
@@ -76,7 +77,7 @@ export const MAX_LISTED_CANDIDATES = 8;
 // ---------------------------------------------------------------------------------------------
 
 function organisationForSubject(name: string): string {
-  return clipLine(name, CAP.organisationInSubject);
+  return echoSafe(name, CAP.organisationInSubject);
 }
 
 const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
@@ -114,7 +115,7 @@ export interface ApplicationOpenedEmailInput {
 }
 
 export function applicationOpenedEmail(input: ApplicationOpenedEmailInput): EmailContent {
-  const organisation = clipLine(input.organisationName, CAP.organisation);
+  const organisation = echoSafe(input.organisationName, CAP.organisation);
   const reference = clipLine(input.reference, CAP.reference);
   const odsCode = input.odsCode === undefined ? '' : clipLine(input.odsCode, CAP.odsCode);
   const subject = `${REQUEST_SUBJECT_PREFIX}${organisationForSubject(input.organisationName)} (${reference})`;
@@ -237,7 +238,7 @@ export interface AlreadyAppliedEmailInput {
 }
 
 export function alreadyAppliedEmail(input: AlreadyAppliedEmailInput): EmailContent {
-  const organisation = clipLine(input.organisationName, CAP.organisation);
+  const organisation = echoSafe(input.organisationName, CAP.organisation);
   // Reading these only for the same requester means a caller's mistake cannot leak another
   // person's application to someone else.
   const reference = input.sameRequester && input.reference !== undefined ? clipLine(input.reference, CAP.reference) : '';
@@ -312,7 +313,7 @@ const SUBJECT_PROBLEMS: Readonly<Record<SubjectProblem, string>> = {
 
 export function subjectFormatHelpEmail(input: SubjectFormatHelpEmailInput): EmailContent {
   const subject = `Send your request again with your organisation's name – ${STANDARD_NAME}`;
-  const received = clipLine(input.receivedSubject, CAP.receivedSubject);
+  const received = echoSafe(input.receivedSubject, CAP.receivedSubject);
   const blocks: Block[] = [
     h1('Please send your request again'),
     greeting(input.requesterName),
@@ -376,7 +377,7 @@ function candidateItem(candidate: OrganisationCandidate): ListItem {
 }
 
 export function identifyOrganisationEmail(input: IdentifyOrganisationEmailInput): EmailContent {
-  const requested = clipLine(input.requestedName, CAP.organisation);
+  const requested = echoSafe(input.requestedName, CAP.organisation);
   const subject = `Send your request again with your ODS code – ${STANDARD_NAME} – ${organisationForSubject(input.requestedName)}`;
   const shown = input.candidates.slice(0, MAX_LISTED_CANDIDATES);
   const hidden = input.candidates.length - shown.length;

@@ -9,6 +9,7 @@
  * direction with `<bdi>`.
  */
 import { escapeHtml, isAbsoluteHttpsUrl, singleLine, truncateText } from './text-escaping.js';
+import { isPlausiblePersonName } from './untrusted-echo.js';
 
 export interface EmailContent {
   subject: string;
@@ -252,6 +253,8 @@ export function greetingName(requesterName: string | undefined): string | undefi
   const surnameFirst = /^([^,]+),\s*([^,]+)$/u.exec(name);
   if (surnameFirst?.[1] !== undefined && surnameFirst[2] !== undefined) name = `${surnameFirst[2].trim()} ${surnameFirst[1].trim()}`;
   if (name === '' || name.includes('@') || !/\p{L}/u.test(name) || codePointLength(name) > CAP.greetingName) return undefined;
+  // A display name is the sender's own text: greet by it only when it reads like a name.
+  if (!isPlausiblePersonName(name)) return undefined;
   return name;
 }
 

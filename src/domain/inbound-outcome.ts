@@ -11,6 +11,7 @@ export type InboundOutcome =
   | 'award-current'
   | 'reminders-preference'
   | 'untrusted-sender'
+  | 'held-back'
   | 'not-a-request'
   | 'message-gone'
   | 'failed';
@@ -23,6 +24,7 @@ export const outcomeCategories: Record<InboundOutcome, string | undefined> = {
   'award-current': 'WEQS: award already held',
   'reminders-preference': 'WEQS: reminders preference updated',
   'untrusted-sender': 'WEQS: untrusted sender',
+  'held-back': 'WEQS: held back (too many requests)',
   'not-a-request': undefined,
   'message-gone': undefined,
   failed: 'WEQS: processing failed',
@@ -45,6 +47,7 @@ export const outcomeDescriptions: Record<InboundOutcome, string> = {
   'award-current': 'the organisation holds a current award: replied with its level, expiry and when it can renew',
   'reminders-preference': 'the applicant turned reminders off or on: list updated, confirmation sent',
   'untrusted-sender': 'the sender failed authentication: nothing created, no reply, staff alerted',
+  'held-back': 'too many requests from this address or domain: nothing created, no reply, staff told once',
   'not-a-request': 'not a request: left untouched',
   'message-gone': 'the message was no longer in the inbox',
   failed: 'processing failed repeatedly: staff alerted, the email can be replayed',

@@ -1,8 +1,18 @@
 /**
- * Decides whether an inbound request may be acted on, from the Authentication-Results header that
- * Exchange Online stamps. Product rule: a request whose DMARC (or SPF and DKIM) failed is not
- * provisioned and gets no reply, because replying would send a private folder link to whoever
- * forged the sender.
+ * Decides whether an inbound email may be acted on, from the Authentication-Results header that
+ * the receiving service (Exchange Online) added. Product rule: a request whose DMARC (or SPF and
+ * DKIM) failed is not acted on and gets no reply, because replying would send a private folder
+ * link to whoever forged the sender; a message the receiving service did not vouch for at all
+ * (no result of its own, or one weqs cannot read) is treated the same way.
+ *
+ * Which header is the receiving service's: Exchange Online adds its own Authentication-Results
+ * above whatever the message already carried, and writes it without the RFC 8601 authserv-id
+ * ("spf=pass (sender IP is …) smtp.mailfrom=…; dkim=…; dmarc=…; compauth=… reason=…"):
+ * https://learn.microsoft.com/en-us/defender-office-365/message-headers-eop-mdo
+ * So weqs reads the topmost Authentication-Results only, and only in that form. A topmost header
+ * that carries an authserv-id ("mx.example.net; spf=pass") was written by some other server,
+ * which means the receiving service added none: nothing vouches for the sender. docs/security.md
+ * and docs/graph-assumptions.md ("Mail authentication and hostile input") record the decision.
  */
 
 export interface AuthenticationResults {
@@ -13,13 +23,30 @@ export interface AuthenticationResults {
   compauthReason?: string;
 }
 
+/** Verified: a mechanism passed for the sender's domain. */
+export type VerifiedBasis = 'dmarc-pass' | 'spf-and-dkim-pass' | 'spf-or-dkim-pass';
+/**
+ * Nothing vouched and nothing failed (typically `spf=none; dkim=none; dmarc=none`: a domain that
+ * publishes no SPF, DKIM or DMARC, common for small organisations, and internal mail). weqs acts
+ * on such a request (the reply only ever goes to the From address) but echoes none of its text
+ * and never lets it change an existing application.
+ */
+export type UnverifiedBasis = 'no-verdict';
+export type UntrustedBasis =
+  | 'dmarc-fail'
+  | 'spf-and-dkim-fail'
+  | 'compauth-fail'
+  /** The receiving service added no Authentication-Results at all. */
+  | 'no-authentication-results'
+  /** The topmost header is empty or names no SPF, DKIM, DMARC or compauth result. */
+  | 'unreadable-authentication-results'
+  /** The topmost header carries an authserv-id, so another server wrote it, not ours. */
+  | 'foreign-authentication-results';
+
 export type SenderAssessment =
-  | {
-      trusted: true;
-      basis: 'dmarc-pass' | 'spf-and-dkim-pass' | 'spf-or-dkim-pass' | 'no-authentication-results';
-      results?: AuthenticationResults;
-    }
-  | { trusted: false; basis: 'dmarc-fail' | 'spf-and-dkim-fail' | 'compauth-fail'; results: AuthenticationResults };
+  | { trusted: true; verified: true; basis: VerifiedBasis; results: AuthenticationResults }
+  | { trusted: true; verified: false; basis: UnverifiedBasis; results: AuthenticationResults }
+  | { trusted: false; verified: false; basis: UntrustedBasis; results: AuthenticationResults };
 
 export interface InternetMessageHeader {
   name: string;
@@ -39,26 +66,28 @@ const DKIM_SILENT: ReadonlySet<string> = new Set(['none']);
 const DKIM_FAILING: ReadonlySet<string> = new Set(['fail', 'permerror', 'policy', 'neutral']);
 const DMARC_PASSING: ReadonlySet<string> = new Set(['pass', 'bestguesspass']);
 
+const untrusted = (basis: UntrustedBasis, results: AuthenticationResults = {}): SenderAssessment => ({ trusted: false, verified: false, basis, results });
+
 export function assessSender(headers: readonly InternetMessageHeader[]): SenderAssessment {
-  // Exchange prepends its own header, so the topmost one is ours; any lower one came with the
-  // message and could have been written by the sender.
+  // The receiving service prepends its own header, so the topmost one is the only candidate; any
+  // lower one came with the message and could have been written by the sender.
   const header = headers.find((candidate) => candidate.name.trim().toLowerCase() === 'authentication-results');
-  // Exchange Online stamps every message that arrives from the internet, so a message without
-  // the header never left the tenant: internal mail.
-  if (header === undefined) return { trusted: true, basis: 'no-authentication-results' };
+  if (header === undefined) return untrusted('no-authentication-results');
+  if (hasAuthservId(header.value)) return untrusted('foreign-authentication-results', parseAuthenticationResults(header.value));
 
   const results = parseAuthenticationResults(header.value);
   const { spf, dkim, dmarc, compauth } = results;
+  if (spf === undefined && dkim === undefined && dmarc === undefined && compauth === undefined) return untrusted('unreadable-authentication-results');
 
   // DMARC is the sender domain's own published verdict, so it wins over SPF and DKIM, and a fail
   // stays a fail even when compauth passes it (for example reason 130, an ARC override): the
   // product rule names DMARC, and a person can still act on the message by hand.
-  if (dmarc === 'fail') return { trusted: false, basis: 'dmarc-fail', results };
-  if (compauth === 'fail') return { trusted: false, basis: 'compauth-fail', results };
-  if (dmarc !== undefined && DMARC_PASSING.has(dmarc)) return { trusted: true, basis: 'dmarc-pass', results };
+  if (dmarc === 'fail') return untrusted('dmarc-fail', results);
+  if (compauth === 'fail') return untrusted('compauth-fail', results);
+  if (dmarc !== undefined && DMARC_PASSING.has(dmarc)) return { trusted: true, verified: true, basis: 'dmarc-pass', results };
 
-  if (spf === 'pass' && dkim === 'pass') return { trusted: true, basis: 'spf-and-dkim-pass', results };
-  if (spf === 'pass' || dkim === 'pass') return { trusted: true, basis: 'spf-or-dkim-pass', results };
+  if (spf === 'pass' && dkim === 'pass') return { trusted: true, verified: true, basis: 'spf-and-dkim-pass', results };
+  if (spf === 'pass' || dkim === 'pass') return { trusted: true, verified: true, basis: 'spf-or-dkim-pass', results };
 
   const spfFailing = spf !== undefined && SPF_FAILING.has(spf);
   const dkimFailing = dkim !== undefined && DKIM_FAILING.has(dkim);
@@ -66,12 +95,19 @@ export function assessSender(headers: readonly InternetMessageHeader[]): SenderA
   const dkimSilent = dkim === undefined || DKIM_SILENT.has(dkim);
   // Unsigned mail whose SPF fails is the classic forgery, so a silent mechanism next to a failing
   // one counts as both failing; an inconclusive one (temperror) gives the benefit of the doubt.
-  if ((spfFailing || dkimFailing) && (spfFailing || spfSilent) && (dkimFailing || dkimSilent)) {
-    return { trusted: false, basis: 'spf-and-dkim-fail', results };
-  }
-  // Nothing failed and nothing passed (typically spf=none; dkim=none on internal mail): this is
-  // as good as having no results, and the results go along for the record.
-  return { trusted: true, basis: 'no-authentication-results', results };
+  if ((spfFailing || dkimFailing) && (spfFailing || spfSilent) && (dkimFailing || dkimSilent)) return untrusted('spf-and-dkim-fail', results);
+  // Nothing failed and nothing passed (spf=none; dkim=none; dmarc=none): unverified.
+  return { trusted: true, verified: false, basis: 'no-verdict', results };
+}
+
+/**
+ * Whether the value starts with an RFC 8601 authserv-id (a host name, optionally a version, then
+ * ";"), which Exchange Online's own header never has: its first element is already a result.
+ */
+export function hasAuthservId(value: string): boolean {
+  const first = splitResults(value)[0]?.trim() ?? '';
+  if (first === '') return false;
+  return !/^[a-z][a-z0-9_-]*(?:\/\d+)?\s*=/i.test(first);
 }
 
 /**

@@ -389,6 +389,8 @@ export interface UntrustedSenderCardInput {
   subject: string;
   receivedAt: Date;
   authentication: { spf?: string; dkim?: string; dmarc?: string; compauth?: string };
+  /** Further unverified requests until then are recorded without another card. */
+  groupedUntil?: Date;
 }
 
 export function untrustedSenderCard(input: UntrustedSenderCardInput): TeamsWebhookPayload {
@@ -416,6 +418,7 @@ export function untrustedSenderCard(input: UntrustedSenderCardInput): TeamsWebho
       ['DMARC', result(auth.dmarc)],
       ['Composite (compauth)', result(auth.compauth)],
     ]),
+    ...(input.groupedUntil ? [paragraph(escapeCardText(`This is the first such email since the hour began. Any more before ${formatUkDateTime(input.groupedUntil)} are recorded without another card (npm run weqs -- outcomes lists them).`))] : []),
     subheading('What to do'),
     paragraph(
       escapeCardText(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../logging.js';
 import type { MailboxPort } from '../ports/mailbox.port.js';
+import type { SendPermit, SendPriority } from '../storage/send-rate-limiter.js';
 import type { SentMailLedger } from '../storage/sent-mail-ledger.js';
 import { isStorageError } from '../storage/tables.js';
 import { graphStatus } from '../graph/graph-errors.js';
@@ -8,7 +9,8 @@ import { composeMime } from './mime.js';
 import type { OutgoingEmail } from './mime.js';
 
 export interface RateLimit {
-  acquire(): Promise<unknown>;
+  /** Waits for room in the mailbox's sending rate; the permit is released once Graph has answered. */
+  acquire(priority?: SendPriority): Promise<SendPermit>;
 }
 
 /** Thrown when a send may have happened moments ago and Sent Items does not show it yet. */
@@ -63,7 +65,7 @@ export class OutgoingMail {
   async sendOnce(
     intent: string,
     email: Omit<OutgoingEmail, 'intentToken' | 'from'> & { from?: OutgoingEmail['from'] },
-    options: { replyToMessageId?: string; asOf?: Date } = {},
+    options: { replyToMessageId?: string; asOf?: Date; priority?: SendPriority } = {},
   ): Promise<SendResult> {
     let { record } = await this.ledger.begin(intent, randomUUID(), this.now());
     if (record.state === 'sent') return 'already-sent';
@@ -84,21 +86,26 @@ export class OutgoingMail {
       from: email.from ?? { name: 'Work Experience', address: this.mailbox.address },
       intentToken: record.token,
     });
-    await this.rate.acquire();
-    try {
-      // Conditional on the record as read: of two workers holding the same intent, one wins.
-      record = await this.ledger.markSending(record, this.now(), options.asOf ?? this.now());
-    } catch (error) {
-      if (isStorageError(error, 412)) return 'in-progress';
-      throw error;
-    }
+    const permit = await this.rate.acquire(options.priority);
     let replied = false;
     try {
-      if (options.replyToMessageId) replied = await this.mailbox.replyWithMime(options.replyToMessageId, mime);
-      if (!replied) await this.mailbox.sendMime(mime);
-    } catch (error) {
-      if (refusedOutright(error)) await this.ledger.markRefused(record);
-      throw error;
+      try {
+        // Conditional on the record as read: of two workers holding the same intent, one wins.
+        record = await this.ledger.markSending(record, this.now(), options.asOf ?? this.now());
+      } catch (error) {
+        if (isStorageError(error, 412)) return 'in-progress';
+        throw error;
+      }
+      try {
+        if (options.replyToMessageId) replied = await this.mailbox.replyWithMime(options.replyToMessageId, mime);
+        if (!replied) await this.mailbox.sendMime(mime);
+      } catch (error) {
+        if (refusedOutright(error)) await this.ledger.markRefused(record);
+        throw error;
+      }
+    } finally {
+      // The permit covers the whole hand-over, so the rate counts when Exchange accepted it.
+      await permit.release().catch((error: unknown) => logger().warn({ err: error }, 'could not release a send permit; it lapses after its lease'));
     }
     await this.ledger.markSent(record, this.now());
     logger().info({ intent, to: email.to.map((recipient) => recipient.address), inThread: replied }, 'sent an email');

@@ -92,6 +92,19 @@ export class SentMailLedger {
     await this.markSent(record, now);
   }
 
+  /**
+   * Like `once`, for a side effect many emails may ask for at the same moment (one card for a
+   * burst): the email that records the intent first does it, the others skip it. The recording
+   * email's retry (same claimant) finishes it after a crash; an effect whose claimant never comes
+   * back is lost rather than repeated, which suits an alert about a flood.
+   */
+  async onceAmong(intent: string, claimant: string, action: () => Promise<void>, now: Date): Promise<void> {
+    const { created, record } = await this.begin(intent, claimant, now);
+    if (record.state === 'sent' || (!created && record.token !== claimant)) return;
+    await action();
+    await this.markSent(record, now);
+  }
+
   /** Graph refused the message outright, so it was not sent: the next attempt may send at once. */
   async markRefused(record: SendIntent): Promise<void> {
     const table = await this.tables.client(tableNames.sentMail);

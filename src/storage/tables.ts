@@ -10,6 +10,7 @@ export const tableNames = {
   sentMail: 'sentmail',
   counters: 'counters',
   sendRate: 'sendrate',
+  replyLimits: 'replylimits',
   state: 'servicestate',
 } as const;
 

@@ -30,6 +30,12 @@ import type { InboxEmail, MailboxPort } from '../ports/mailbox.port.js';
 import { InboundLedger } from '../storage/inbound-ledger.js';
 import type { InboundRecord } from '../storage/inbound-ledger.js';
 import { SendOutcomeUnknown } from '../mail/outgoing-mail.js';
+import { SendRateBusy } from '../storage/send-rate-limiter.js';
+import type { ReplyAllowanceDecision } from '../storage/reply-allowance.js';
+import { bouncedMailCard, replyLimitCard } from '../domain/flood-cards.js';
+import { isNonDeliveryReport } from '../domain/non-delivery-report.js';
+import { containsContactDetails } from '../domain/untrusted-echo.js';
+import { keyDigest } from '../storage/tables.js';
 import type { OutgoingMail } from '../mail/outgoing-mail.js';
 import type { OutgoingEmail } from '../mail/mime.js';
 import type { StaffNotifier } from '../teams/teams-notifier.js';
@@ -56,6 +62,10 @@ export interface InboundDependencies {
   };
   outgoing: OutgoingMail;
   staff: StaffNotifier;
+  /** Reply limits per address, domain and repeated request (one decision per email). */
+  replies: { decide(emailKey: string, address: string, subject: string, at: Date): Promise<ReplyAllowanceDecision> };
+  /** One staff card for many emails (a burst): only the email that claims it first posts it. */
+  onceAmong: (intent: string, claimant: string, action: () => Promise<void>) => Promise<void>;
   /** Records that a staff card was posted, so retries do not post it again. */
   once: (intent: string, action: () => Promise<void>) => Promise<void>;
   /** The loaded criteria catalogue, or the six-section stand-in that points to the framework document. */
@@ -104,13 +114,45 @@ interface Decision {
 
 const firstName = (name: string | undefined): string | undefined => name?.trim() || undefined;
 
-/** Answers the email in its own thread, once, whatever retries happen. */
-function reply(email: InboxEmail, key: string, content: EmailContent, deps: InboundDependencies, to: OutgoingEmail['to'] = [email.from]): Promise<unknown> {
+/**
+ * Answers the email in its own thread, once, whatever retries happen, within the reply limits: a
+ * reply the limits hold back is not sent (staff are told once per limit and window). A reply to
+ * an address that had none in its window goes ahead of other mail.
+ */
+async function reply(email: InboxEmail, key: string, content: EmailContent, deps: InboundDependencies, to: OutgoingEmail['to'] = [email.from]): Promise<unknown> {
+  const allowance = await allowanceFor(email, key, deps);
+  if (!allowance.allowed) {
+    await tellStaffOfHeldReplies(email, allowance, deps);
+    logger().warn({ limit: allowance.kind, to: email.from.address }, 'reply held back by the reply limits');
+    return 'held';
+  }
   return deps.outgoing.sendOnce(
     `reply:${key}`,
     { to, subject: `RE: ${content.subject}`, text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] },
-    { replyToMessageId: email.id },
+    { replyToMessageId: email.id, priority: allowance.firstContact ? 'first-contact' : 'normal' },
   );
+}
+
+function allowanceFor(email: InboxEmail, key: string, deps: InboundDependencies): Promise<ReplyAllowanceDecision> {
+  return deps.replies.decide(key, email.from.address, email.subject, new Date(email.receivedAt));
+}
+
+async function tellStaffOfHeldReplies(email: InboxEmail, held: Extract<ReplyAllowanceDecision, { allowed: false }>, deps: InboundDependencies): Promise<void> {
+  await deps.onceAmong(`card:reply-limit:${held.kind}:${keyDigest(held.subject)}:${held.windowStart.getTime()}`, email.internetMessageId, () =>
+    deps.staff.post(replyLimitCard({ kind: held.kind, counted: held.subject, limit: held.limit, windowEnd: held.windowEnd, firstHeldSubject: email.subject })),
+  );
+}
+
+/**
+ * A request over the reply limits (the same request again, or too many from one address or
+ * domain) is not acted on at all: no folder, no claim, no reply. Staff are told once.
+ */
+async function holdBackOverLimit(email: InboxEmail, key: string, deps: InboundDependencies): Promise<Decision | undefined> {
+  const allowance = await allowanceFor(email, key, deps);
+  if (allowance.allowed) return undefined;
+  await tellStaffOfHeldReplies(email, allowance, deps);
+  await markOutcome(email, 'held-back', deps);
+  return { outcome: 'held-back', detail: `over the ${allowance.kind} limit (${allowance.limit} until ${allowance.windowEnd.toISOString()}): nothing done, no reply` };
 }
 
 function candidatesOf(records: readonly OrganisationRecord[]): { name: string; odsCode: string; postcode?: string; kind: string }[] {
@@ -158,7 +200,8 @@ export async function handleInboundMessage(reference: InboundMessageReference, d
     logger().info({ outcome: decision.outcome, organisationKey: decision.organisationKey, reference: decision.reference, from: email.from.address }, decision.detail);
     return { ...decision, repeated: false };
   } catch (error) {
-    const postponed = error instanceof SendOutcomeUnknown ? new TryLater(error.message, 30) : error;
+    // Not failures: a send that may have gone moments ago, or a sending rate full for now.
+    const postponed = error instanceof SendOutcomeUnknown ? new TryLater(error.message, 30) : error instanceof SendRateBusy ? new TryLater(error.message, 60) : error;
     const final = attempt.final || postponed instanceof PermanentFailure || postponed instanceof FolderOwnershipConflict;
     if (final && !(postponed instanceof TryLater)) {
       await recordFailure(email, record, asError(postponed), deps);
@@ -203,34 +246,52 @@ interface HeldClaim {
 }
 
 async function decide(email: InboxEmail, key: string, deps: InboundDependencies, held: HeldClaim): Promise<Decision> {
-  if (isAutomatedMail(email, deps.settings.inboxAddress)) return { outcome: 'not-a-request', detail: 'an automated message (auto-reply, bounce or our own): left untouched' };
+  if (isAutomatedMail(email, deps.settings.inboxAddress)) {
+    if (isNonDeliveryReport(email) && assessSender(email.headers).trusted) return bounced(email, deps);
+    return { outcome: 'not-a-request', detail: 'an automated message (auto-reply, bounce or our own): left untouched' };
+  }
+  // Sender trust comes before anything else: nothing below may change anything (a claim, a
+  // reminder preference, a reply) for an email that the receiving service did not vouch for.
+  const sender = assessSender(email.headers);
   const existingReference = referenceInSubject(email.subject, deps.settings.referencePrefix);
+  const preference = existingReference ? reminderPreferenceIn(email.subject) : undefined;
+  const subject = classifySubject(email.subject);
+  const actsOnSomething = existingReference ? preference !== undefined : subject.kind !== 'not-a-request';
+  if (!sender.trusted) {
+    if (!actsOnSomething) return { outcome: 'not-a-request', detail: `${existingReference ? `correspondence about ${existingReference}` : 'not a request'} from an unverified sender (${sender.basis}): left untouched`, ...(existingReference ? { reference: existingReference } : {}) };
+    // One card an hour however many forged emails arrive: ten forgeries are one alert, not ten.
+    const hour = 3_600_000;
+    const windowStart = Math.floor(new Date(email.receivedAt).getTime() / hour) * hour;
+    await deps.onceAmong(`card:untrusted:${windowStart}`, key, () =>
+      deps.staff.post(untrustedSenderCard({ fromAddress: email.from.address, ...(email.from.name ? { fromName: email.from.name } : {}), subject: email.subject, receivedAt: new Date(email.receivedAt), authentication: sender.results, groupedUntil: new Date(windowStart + hour) })),
+    );
+    await markOutcome(email, 'untrusted-sender', deps);
+    return { outcome: 'untrusted-sender', detail: `sender failed authentication (${sender.basis}): nothing changed, no reply, staff alerted`, ...(existingReference ? { reference: existingReference } : {}) };
+  }
   if (existingReference) {
-    const preference = /\bstop\s+reminders?\b/i.test(email.subject) ? 'stop' : /\bstart\s+reminders?\b/i.test(email.subject) ? 'start' : undefined;
-    if (preference) {
+    // Changing an application needs a sender whose domain vouched for it; an unverified one
+    // (spf, dkim and dmarc all none) could be anyone, so a person reads it instead.
+    if (preference && sender.verified) {
       const changed = await changeReminders(email, key, existingReference, preference, deps);
       if (changed) return changed;
     }
-    return { outcome: 'not-a-request', detail: `correspondence about ${existingReference}: left for staff`, reference: existingReference };
+    const why = preference && !sender.verified ? ' (reminder preference from an unverified sender)' : '';
+    return { outcome: 'not-a-request', detail: `correspondence about ${existingReference}${why}: left for staff`, reference: existingReference };
   }
-  const subject = classifySubject(email.subject);
   if (subject.kind === 'not-a-request') return { outcome: 'not-a-request', detail: 'not a request: left untouched' };
-
-  const sender = assessSender(email.headers);
-  if (!sender.trusted) {
-    await deps.once(`card:untrusted:${key}`, () =>
-      deps.staff.post(untrustedSenderCard({ fromAddress: email.from.address, ...(email.from.name ? { fromName: email.from.name } : {}), subject: email.subject, receivedAt: new Date(email.receivedAt), authentication: sender.results })),
-    );
-    await markOutcome(email, 'untrusted-sender', deps);
-    return { outcome: 'untrusted-sender', detail: `sender failed authentication (${sender.basis}): nothing created, no reply, staff alerted` };
-  }
+  const heldBack = await holdBackOverLimit(email, key, deps);
+  if (heldBack) return heldBack;
 
   const requesterName = firstName(email.from.name);
-  if (subject.kind === 'request-without-organisation') {
-    const content = subjectFormatHelpEmail({ ...(requesterName ? { requesterName } : {}), receivedSubject: email.subject, reason: subject.reason, inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
+  // A "name" carrying a link, an address or a phone number is an attacker's message, not an
+  // organisation: setting it up would put that text in a folder, its link and the reply.
+  const unusable = subject.kind === 'request' && containsContactDetails(subject.organisationName);
+  if (subject.kind === 'request-without-organisation' || unusable) {
+    const reason = subject.kind === 'request-without-organisation' ? subject.reason : 'unusable-name';
+    const content = subjectFormatHelpEmail({ ...(requesterName ? { requesterName } : {}), receivedSubject: email.subject, reason, inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
     await reply(email, key, content, deps);
     await markOutcome(email, 'invalid-request', deps);
-    return { outcome: 'invalid-request', detail: `request without a usable organisation name (${subject.reason}): replied with the subject format` };
+    return { outcome: 'invalid-request', detail: `request without a usable organisation name (${reason}): replied with the subject format` };
   }
 
   // Look-alike letters are folded before matching and keying, so "Hospitаls" with a Cyrillic "а"
@@ -353,6 +414,18 @@ async function awardCurrent(
   await reply(email, key, content, deps);
   await markOutcome(email, 'award-current', deps);
   return { outcome: 'award-current', detail: `${existing.organisationName} holds a ${decision.awardLevel} award until ${decision.expiresOn}: replied with when it can renew`, organisationKey: existing.organisationKey, ...(existing.progress.reference ? { reference: existing.progress.reference } : {}) };
+}
+
+/** A bounce of mail weqs sent: staff are told, once an hour however many arrive; the report is left as it is. */
+async function bounced(email: InboxEmail, deps: InboundDependencies): Promise<Decision> {
+  const hour = 3_600_000;
+  const windowStart = Math.floor(new Date(email.receivedAt).getTime() / hour) * hour;
+  await deps.onceAmong(`card:bounced:${windowStart}`, email.internetMessageId, () => deps.staff.post(bouncedMailCard({ subject: email.subject, receivedAt: new Date(email.receivedAt), windowEnd: new Date(windowStart + hour) })));
+  return { outcome: 'not-a-request', detail: 'a non-delivery report for mail weqs sent: staff told (one card an hour), left untouched' };
+}
+
+function reminderPreferenceIn(subject: string): 'stop' | 'start' | undefined {
+  return /\bstop\s+reminders?\b/i.test(subject) ? 'stop' : /\bstart\s+reminders?\b/i.test(subject) ? 'start' : undefined;
 }
 
 /** "STOP REMINDERS" / "START REMINDERS" from the person who applied, about their application. */

@@ -8,10 +8,6 @@ import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, inboxMessag
 import { startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
-const spoofed = (domain: string) => [
-  { name: 'Authentication-Results', value: `spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=${domain}; dkim=none (message not signed) header.d=none;dmarc=fail action=oreject header.from=${domain};compauth=fail reason=000` },
-];
-
 /**
  * The request pipeline end to end: Azurite, the Microsoft 365 emulator and the local Functions
  * host in its own process, with the organisation directory built from the extract of real NHS ODS
@@ -196,7 +192,7 @@ describe('the request pipeline', () => {
 
   it('provisions nothing and sends no reply for a spoofed sender, and alerts staff', async () => {
     const trust = pick();
-    const { id, record } = await deliverAndWait(stack, { from: { address: 'director@bradford.nhs.example' }, subject: `Work Experience Quality Standard – ${trust.display}`, headers: spoofed('bradford.nhs.example') });
+    const { id, record } = await deliverAndWait(stack, { from: { address: 'director@bradford.nhs.example' }, subject: `Work Experience Quality Standard – ${trust.display}`, authentication: 'fail' });
     const state = await stack.env.control.state();
     expect(record.outcome).toBe('untrusted-sender');
     expect(mailTo(state, 'director@bradford.nhs.example')).toHaveLength(0);

@@ -88,6 +88,24 @@ describe('Outlook messages', () => {
       expect(selected.internetMessageHeaders?.find((header) => header.name === 'Authentication-Results')?.value).toMatch(/spf=pass .*dkim=pass .*dmarc=pass .*compauth=pass reason=100/);
     });
 
+    it('stamps its own Authentication-Results, without an authserv-id, above whatever the message carried', async () => {
+      const carried = { name: 'Authentication-Results', value: 'mx.evil.example; spf=pass; dkim=pass; dmarc=pass' };
+      const results = async (extra: Partial<Parameters<TestEmulator['control']['deliver']>[0]>): Promise<string[]> => {
+        const { id } = await deliver('Stamped', extra);
+        const selected = (await api(`/users/${inbox}/messages/${id}`).select('internetMessageHeaders').get()) as Message;
+        return (selected.internetMessageHeaders ?? []).filter((header) => header.name === 'Authentication-Results').map((header) => header.value ?? '');
+      };
+      const spoofed = await results({ headers: [carried], authentication: 'fail' });
+      expect(spoofed).toHaveLength(2);
+      expect(spoofed[0]).toMatch(/^spf=fail .*dmarc=fail action=oreject .*compauth=fail reason=000$/);
+      expect(spoofed[1]).toBe(carried.value);
+      expect((await results({ headers: [carried] }))[0]).toMatch(/^spf=pass /);
+      expect((await results({ authentication: 'none' }))[0]).toMatch(/^spf=none .*dkim=none .*dmarc=none /);
+      // Delivered with no result of the receiving service's own: only what the message carried.
+      expect(await results({ headers: [carried], authentication: 'missing' })).toEqual([carried.value]);
+      expect(await results({ authentication: 'missing' })).toEqual([]);
+    });
+
     it('returns an HTML body as text, with Preference-Applied, for Prefer: outlook.body-content-type="text"', async () => {
       const { id } = await deliver('HTML', { contentType: 'html', body: '<html><body><p>Hello <b>Jo</b> &amp; team</p></body></html>' });
       const html = (await api(`/users/${inbox}/messages/${id}`).select('body').get()) as Message;

@@ -34,6 +34,14 @@ describe('loadConfig', () => {
     expect(problems.some((problem) => problem.startsWith('WEQS_TENANT_ID'))).toBe(true);
   });
 
+  it('refuses the committed development clientState outside the embedded tenant on this machine', async () => {
+    const refusal = 'WEQS_SUBSCRIPTION_CLIENT_STATE is the published development value, which only the embedded tenant on this machine may use: set a random secret (Key Vault reference)';
+    expect(await problemsOf({ WEQS_TENANT_ID: '0b7f3a52-1c4d-4e8f-9a61-3d2b5c7e9f10' })).toEqual([refusal]);
+    expect(await problemsOf({ WEQS_GRAPH_BASE_URL: 'https://graph.microsoft.com' })).toEqual([refusal]);
+    // A real secret is fine anywhere.
+    expect(await problemsOf({ WEQS_TENANT_ID: '0b7f3a52-1c4d-4e8f-9a61-3d2b5c7e9f10', WEQS_GRAPH_BASE_URL: 'https://graph.microsoft.com', WEQS_SUBSCRIPTION_CLIENT_STATE: 'Zq8vN3xK1pR7tY5wB2mD9fH4jL6sA0cE' })).toEqual([]);
+  });
+
   it('requires a certificate path for the client-certificate credential', async () => {
     expect(await problemsOf({ WEQS_CLIENT_CERTIFICATE_PATH: undefined })).toEqual(['WEQS_CLIENT_CERTIFICATE_PATH is required when WEQS_GRAPH_CREDENTIAL is client-certificate']);
   });

@@ -147,6 +147,7 @@ describe('assessSender', () => {
     it('trusts a sender whose DMARC passed', () => {
       expect(assessSender(withResults(ALL_PASS))).toEqual({
         trusted: true,
+        verified: true,
         basis: 'dmarc-pass',
         results: { spf: 'pass', dkim: 'pass', dmarc: 'pass', compauth: 'pass', compauthReason: '100' },
       });
@@ -164,6 +165,7 @@ describe('assessSender', () => {
     it('does not trust a spoofed sender whose DMARC failed', () => {
       expect(assessSender(withResults(SPOOFED))).toEqual({
         trusted: false,
+        verified: false,
         basis: 'dmarc-fail',
         results: { spf: 'fail', dkim: 'none', dmarc: 'fail', compauth: 'fail', compauthReason: '000' },
       });
@@ -191,6 +193,7 @@ describe('assessSender', () => {
       const value = 'spf=pass (sender IP is 1.2.3.4) smtp.mailfrom=bulk.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=acme.org;compauth=fail reason=001';
       expect(assessSender(withResults(value))).toEqual({
         trusted: false,
+        verified: false,
         basis: 'compauth-fail',
         results: { spf: 'pass', dkim: 'none', dmarc: 'none', compauth: 'fail', compauthReason: '001' },
       });
@@ -229,13 +232,12 @@ describe('assessSender', () => {
       ['fail', 'neutral', 'spf-and-dkim-fail'],
       ['fail', undefined, 'spf-and-dkim-fail'],
       [undefined, 'fail', 'spf-and-dkim-fail'],
-      ['none', 'none', 'no-authentication-results'],
-      ['neutral', 'none', 'no-authentication-results'],
-      [undefined, undefined, 'no-authentication-results'],
-      ['temperror', 'fail', 'no-authentication-results'],
-      ['fail', 'temperror', 'no-authentication-results'],
-      ['temperror', 'temperror', 'no-authentication-results'],
-      ['fail', 'someday-result', 'no-authentication-results'],
+      ['none', 'none', 'no-verdict'],
+      ['neutral', 'none', 'no-verdict'],
+      ['temperror', 'fail', 'no-verdict'],
+      ['fail', 'temperror', 'no-verdict'],
+      ['temperror', 'temperror', 'no-verdict'],
+      ['fail', 'someday-result', 'no-verdict'],
     ] as const)('spf=%s with dkim=%s gives %s', (spf, dkim, basis) => {
       for (const dmarc of [undefined, 'none', 'temperror', 'permerror']) {
         const assessment = assessSender(withResults(header({ spf, dkim, dmarc })));
@@ -244,19 +246,33 @@ describe('assessSender', () => {
       }
     });
 
-    it('trusts internal mail whose results are all none, and keeps the results for the record', () => {
+    it('acts on, but does not count as verified, mail whose results are all none, and keeps the results for the record', () => {
       expect(assessSender(withResults(INTERNAL))).toEqual({
         trusted: true,
-        basis: 'no-authentication-results',
+        verified: false,
+        basis: 'no-verdict',
         results: { spf: 'none', dkim: 'none', dmarc: 'none' },
       });
     });
   });
 
   describe('which header is read', () => {
-    it('trusts a message with no Authentication-Results header, which is internal mail', () => {
-      expect(assessSender([])).toEqual({ trusted: true, basis: 'no-authentication-results' });
-      expect(assessSender([{ name: 'Received', value: 'from EXCH01 by EXCH02' }])).toEqual({ trusted: true, basis: 'no-authentication-results' });
+    it('does not trust a message to which the receiving service added no Authentication-Results', () => {
+      expect(assessSender([])).toEqual({ trusted: false, verified: false, basis: 'no-authentication-results', results: {} });
+      expect(assessSender([{ name: 'Received', value: 'from EXCH01 by EXCH02' }])).toMatchObject({ trusted: false, basis: 'no-authentication-results' });
+    });
+
+    it.each(['', '   ', ';', 'garbage without results', '(only a comment)', 'arc=pass; x-custom=pass'])('does not trust an empty or unreadable result %j', (value) => {
+      expect(assessSender(withResults(value)).trusted).toBe(false);
+    });
+
+    it.each([
+      'mx.google.com; spf=pass smtp.mailfrom=acme.org; dkim=pass header.d=acme.org; dmarc=pass header.from=acme.org',
+      'mx.microsoft.com 1; spf=pass; dkim=pass; dmarc=pass',
+      'evil.example; dmarc=pass',
+      'example.net; none',
+    ])('does not believe a topmost result carrying an authserv-id, which the receiving service never writes: %j', (value) => {
+      expect(assessSender(withResults(value))).toMatchObject({ trusted: false, basis: 'foreign-authentication-results' });
     });
 
     it.each(['authentication-results', 'AUTHENTICATION-RESULTS', 'Authentication-results', ' Authentication-Results '])(
@@ -268,7 +284,7 @@ describe('assessSender', () => {
 
     it('ignores ARC-Authentication-Results', () => {
       const arc = { name: 'ARC-Authentication-Results', value: 'i=1; mx.microsoft.com 1; spf=fail; dmarc=fail; dkim=fail' };
-      expect(assessSender([arc])).toEqual({ trusted: true, basis: 'no-authentication-results' });
+      expect(assessSender([arc])).toMatchObject({ trusted: false, basis: 'no-authentication-results' });
       expect(assessSender([arc, { name: 'Authentication-Results', value: ALL_PASS }])).toMatchObject({ trusted: true, basis: 'dmarc-pass' });
     });
 
@@ -278,8 +294,9 @@ describe('assessSender', () => {
       expect(assessSender([forged, { name: 'Authentication-Results', value: SPOOFED }])).toMatchObject({ trusted: true, basis: 'dmarc-pass' });
     });
 
-    it('trusts a header that says nothing it can read, like no header at all', () => {
-      expect(assessSender(withResults('garbage without results'))).toEqual({ trusted: true, basis: 'no-authentication-results', results: {} });
+    it('marks only a passing mechanism as verified', () => {
+      expect(assessSender(withResults(ALL_PASS))).toMatchObject({ trusted: true, verified: true });
+      expect(assessSender(withResults(INTERNAL))).toMatchObject({ trusted: true, verified: false });
     });
   });
 
