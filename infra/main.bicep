@@ -56,6 +56,15 @@ param logLevel string = 'info'
 @description('WEQS_CREATE_GUESTS: weqs makes new applicants guests of the tenant before sharing their folder. Needs the User.Invite.All and User.Read.All grants (scripts/grants/grant-graph.ps1 -AllowGuestCreation).')
 param createGuests bool = false
 
+@description('Who awards the standard, named on certificates and in emails (WEQS_AWARDING_BODY).')
+param awardingBody string = 'NHS England'
+
+@description('Where awarded organisations download the digital logo (WEQS_DIGITAL_LOGO_URL); empty: emails say staff will send it.')
+param digitalLogoUrl string = ''
+
+@description('Staff rule beyond the published standard: every section needs a current document (WEQS_REQUIRE_EVIDENCE_IN_EVERY_SECTION).')
+param requireEvidenceInEverySection bool = false
+
 @description('Email address the alert rules notify; empty: alerts show in the portal only.')
 param alertEmail string = ''
 
@@ -163,7 +172,16 @@ var appSettings = {
   WEQS_REVIEWS_PAUSED_MESSAGE: reviewsPausedMessage
   WEQS_REFERENCE_PREFIX: referencePrefix
   WEQS_LOG_LEVEL: logLevel
-  WEQS_CREATE_GUESTS: string(createGuests)
+  WEQS_CREATE_GUESTS: createGuests ? 'true' : 'false'
+  WEQS_AWARDING_BODY: awardingBody
+  WEQS_DIGITAL_LOGO_URL: digitalLogoUrl
+  WEQS_REQUIRE_EVIDENCE_IN_EVERY_SECTION: requireEvidenceInEverySection ? 'true' : 'false'
+  WEQS_REPLY_LIMIT_PER_ADDRESS: '3'
+  WEQS_REPLY_ADDRESS_WINDOW_HOURS: '24'
+  WEQS_REPLY_LIMIT_PER_DOMAIN: '100'
+  WEQS_REPLY_DOMAIN_WINDOW_MINUTES: '60'
+  WEQS_SWEEP_MINUTES: '5'
+  WEQS_SWEEP_MINUTES_WITHOUT_NOTIFICATIONS: '1'
 }
 
 module functionApp 'app/function-app.bicep' = {

@@ -172,6 +172,7 @@ const deploymentSamples: Record<string, string> = {
   WEQS_LIFECYCLE_NOTIFICATION_URL: 'https://func-weqs-example.azurewebsites.net/api/lifecycle',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
   WEQS_CREATE_GUESTS: 'false',
+  WEQS_REQUIRE_EVIDENCE_IN_EVERY_SECTION: 'false',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `ClientId=${identityClientId};Authorization=AAD`,
 };
 
