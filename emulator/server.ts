@@ -102,7 +102,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       retryTimeoutMs: 10_000,
       validationTimeoutMs: 10_000,
     });
-    context.mail = new MailSystem(clock, { domain: options.tenant.domain, sendLimitPerMinute: tuning.sendLimitPerMinute, bounceDelayMs: tuning.bounceDelayMs }, (mailbox, message, change) =>
+    context.mail = new MailSystem(clock, { domain: options.tenant.domain, sendLimitPerMinute: tuning.sendLimitPerMinute, bounceDelayMs: tuning.bounceDelayMs, sentItemsDelayMs: options.tenant.behaviour.sentItemsDelayMs }, (mailbox, message, change) =>
       context.subscriptions.mailChanged(mailbox, message, change),
     );
     for (const mailbox of options.tenant.mailboxes) context.mail.addMailbox(mailbox.address, mailbox.displayName);

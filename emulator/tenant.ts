@@ -50,8 +50,13 @@ export const tenantSeedSchema = z.object({
   behaviour: z
     .object({
       // one key per uncertain behaviour, added beside the code that reads it
+      /**
+       * How long after Graph's 202 a sent message's copy appears in Sent Items. Exchange files it
+       * asynchronously and documents no bound; 0 files it at once (the convenient reading).
+       */
+      sentItemsDelayMs: z.number().int().min(0).default(2000),
     })
-    .default({}),
+    .prefault({}),
 });
 
 export type TenantSeed = z.infer<typeof tenantSeedSchema>;
