@@ -147,7 +147,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const { app } = requestIdentity(tokens, request);
       const release = acquireMailbox(request, app.clientId);
       try {
-        const decision = control.faults.decide(request.method, `/v1.0${request.path}`);
+        const decision = control.faults.decide(request.method, `/v1.0${request.path}`, request.batchStepId !== undefined);
         if (decision.latencyMs > 0) await sleep(decision.latencyMs);
         const failure = decision.failure;
         if (failure && !failure.afterApply) return faultResponse(request, failure);

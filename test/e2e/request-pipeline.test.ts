@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { displayOrganisationName } from '../../src/domain/organisation-display.js';
 import { gpPracticesNamed, hasNhsReferenceData, openTrusts } from '../support/nhs-reference.js';
 import type { ReferenceOrganisation } from '../support/nhs-reference.js';
@@ -69,9 +69,14 @@ describe.runIf(hasNhsReferenceData)('the request pipeline', () => {
     expect(reply?.text).toContain(encodeURIComponent(folderName));
     expect(reply?.text).toMatch(/4 completed documents for a bronze/);
     expect(reply?.html).toMatch(/<html lang="en-GB"/);
-    const sent = state.mailboxes[0]?.folders.sentitems ?? [];
     const original = inboxMessage(state, id);
-    expect(sent.find((message) => message.subject === reply?.subject)?.conversationId).toBe(original?.conversationId);
+    // Exchange files the Sent Items copy a while after the send (the tenant's sentItemsDelayMs).
+    const filed = await vi.waitFor(async () => {
+      const copy = ((await stack.env.control.state()).mailboxes[0]?.folders.sentitems ?? []).find((message) => message.subject === reply?.subject);
+      if (!copy) throw new Error('the reply is not in Sent Items yet');
+      return copy;
+    }, { timeout: 10_000, interval: 200 });
+    expect(filed.conversationId).toBe(original?.conversationId);
 
     expect(original?.categories).toEqual(['WEQS: application opened']);
     const cards = cardsTitled(state, /New application/);
