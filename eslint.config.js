@@ -32,7 +32,7 @@ export default tseslint.config(
   { files: ['src/domain/**/*.ts'], rules: { 'no-restricted-imports': ['error', domainForbiddenImports] } },
   {
     // Command-line tools and tests talk to people on the console.
-    files: ['dev/**', 'bench/**', 'scripts/**', 'emulator/cli.ts', 'test/**', 'src/cli/**'],
+    files: ['dev/**', 'bench/**', 'chaos/**', 'scripts/**', 'emulator/cli.ts', 'test/**', 'src/cli/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );

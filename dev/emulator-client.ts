@@ -89,6 +89,7 @@ export interface EmulatorMessage {
   toRecipients: { emailAddress: { address: string } }[];
   body: { contentType: string; content: string };
   internetMessageHeaders: { name: string; value: string }[];
+  singleValueExtendedProperties: { id: string; value: string }[];
 }
 
 export interface EmulatorState {

@@ -19,6 +19,8 @@ export const faultRuleSchema = z
     hangMs: z.number().int().min(0).optional(),
     /** Carry the request out first, then fail or hang: the caller cannot tell it happened. */
     afterApply: z.boolean().optional(),
+    /** true: only steps inside a `$batch`; false: only requests sent on their own; unset: both. */
+    inBatch: z.boolean().optional(),
     times: z.number().int().positive().optional(),
     probability: z.number().min(0).max(1).optional(),
     seed: z.number().int().optional(),
@@ -97,12 +99,13 @@ export class FaultInjector {
   }
 
   /** Latency from every matching latency rule adds up; the first matching failure rule wins. */
-  decide(method: string, path: string): FaultDecision {
+  decide(method: string, path: string, inBatch = false): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0 };
     for (const active of this.rules) {
       const { rule } = active;
       if (active.remaining <= 0) continue;
       if (rule.method !== undefined && rule.method !== method) continue;
+      if (rule.inBatch !== undefined && rule.inBatch !== inBatch) continue;
       if (!active.pattern.test(path)) continue;
       if (rule.probability !== undefined && active.random() >= rule.probability) continue;
       const isFailure = rule.status !== undefined || rule.hang === true;

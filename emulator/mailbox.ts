@@ -250,6 +250,8 @@ export interface MailSystemOptions {
   domain: string;
   sendLimitPerMinute: number;
   bounceDelayMs: number;
+  /** How long after the 202 a sent message's copy appears in Sent Items (tenant behaviour `sentItemsDelayMs`). */
+  sentItemsDelayMs: number;
 }
 
 function toRecipients(addresses: readonly (Address | EmailAddress)[] | undefined): Recipient[] {
@@ -268,6 +270,7 @@ function headerValue(headers: readonly InternetHeader[], name: string): string |
 /** Message fields decoded from a base64 MIME body, as Graph accepts on sendMail, reply and create. */
 export interface MimeMessage {
   subject?: string;
+  from?: Recipient;
   to: Recipient[];
   cc: Recipient[];
   bcc: Recipient[];
@@ -288,8 +291,10 @@ export async function parseMimeBody(body: Buffer): Promise<MimeMessage> {
   const headers = parsed.headers
     .filter((header) => header.key.startsWith('x-') || header.key === 'auto-submitted')
     .map((header) => ({ name: header.originalKey, value: header.value }));
+  const [from] = parsed.from ? toRecipients([parsed.from]) : [];
   return {
     subject: parsed.subject,
+    ...(from ? { from } : {}),
     to: toRecipients(parsed.to),
     cc: toRecipients(parsed.cc),
     bcc: toRecipients(parsed.bcc),
@@ -388,6 +393,12 @@ export class MailSystem {
     if (recipients.length > 500) {
       throw new GraphFault(400, 'ErrorTooManyRecipients', 'The message has too many recipients. A message can have at most 500 recipients.');
     }
+    // Sending as another address needs a Send As grant the emulator never gives (its 403 is documented in
+    // https://learn.microsoft.com/graph/outlook-send-mail-from-other-user).
+    const claimedFrom = message.from?.emailAddress.address;
+    if (claimedFrom !== undefined && claimedFrom.toLowerCase() !== mailbox.address.toLowerCase()) {
+      throw new GraphFault(403, 'ErrorSendAsDenied', 'The user account which was used to submit this request does not have the right to send mail on behalf of the specified sending account., Cannot submit message.');
+    }
     const now = this.clock.now();
     const windowStart = now.getTime() - 60_000;
     const recent = (this.acceptedSends.get(mailbox.address) ?? []).filter((time) => time > windowStart);
@@ -404,7 +415,12 @@ export class MailSystem {
       isDraft: false,
       isRead: true,
     };
-    if (saveToSentItems) mailbox.insert(mailbox.folder('sentitems').id, sent);
+    // Exchange files the Sent Items copy after the send, asynchronously, and without the custom
+    // internet headers the recipients see (https://github.com/microsoftgraph/microsoft-graph-docs/issues/2716).
+    // Extended properties stay on the item.
+    const fileCopy = (): void => void mailbox.insert(mailbox.folder('sentitems').id, { ...sent, internetMessageHeaders: [] });
+    if (saveToSentItems && this.options.sentItemsDelayMs > 0) this.after(this.options.sentItemsDelayMs, fileCopy);
+    else if (saveToSentItems) fileCopy();
     const record: OutboundRecord = {
       from: mailbox.address,
       to: message.toRecipients.map((recipient) => recipient.emailAddress.address),
@@ -441,10 +457,14 @@ export class MailSystem {
   }
 
   private later(action: () => void): void {
+    this.after(this.options.bounceDelayMs, action);
+  }
+
+  private after(delayMs: number, action: () => void): void {
     const timer = setTimeout(() => {
       this.pendingTimers.delete(timer);
       action();
-    }, this.options.bounceDelayMs);
+    }, delayMs);
     this.pendingTimers.add(timer);
   }
 

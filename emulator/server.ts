@@ -105,7 +105,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       retryTimeoutMs: 10_000,
       validationTimeoutMs: 10_000,
     });
-    context.mail = new MailSystem(clock, { domain: options.tenant.domain, sendLimitPerMinute: tuning.sendLimitPerMinute, bounceDelayMs: tuning.bounceDelayMs }, (mailbox, message, change) =>
+    context.mail = new MailSystem(clock, { domain: options.tenant.domain, sendLimitPerMinute: tuning.sendLimitPerMinute, bounceDelayMs: tuning.bounceDelayMs, sentItemsDelayMs: options.tenant.behaviour.sentItemsDelayMs }, (mailbox, message, change) =>
       context.subscriptions.mailChanged(mailbox, message, change),
     );
     for (const mailbox of options.tenant.mailboxes) context.mail.addMailbox(mailbox.address, mailbox.displayName);
@@ -151,7 +151,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const { app } = requestIdentity(tokens, request);
       const release = acquireMailbox(request, app.clientId);
       try {
-        const decision = control.faults.decide(request.method, `/v1.0${request.path}`);
+        const decision = control.faults.decide(request.method, `/v1.0${request.path}`, request.batchStepId !== undefined);
         if (decision.latencyMs > 0) await sleep(decision.latencyMs);
         const failure = decision.failure;
         if (failure && !failure.afterApply) return faultResponse(request, failure);

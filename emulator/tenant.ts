@@ -90,6 +90,11 @@ export const tenantSeedSchema = z.object({
        * answer; `duplicate` creates a second subscription, which weqs must clean up.
        */
       duplicateSubscriptions: z.enum(['conflict', 'duplicate']).default('conflict'),
+      /**
+       * How long after Graph's 202 a sent message's copy appears in Sent Items. Exchange files it
+       * asynchronously and documents no bound; 0 files it at once (the convenient reading).
+       */
+      sentItemsDelayMs: z.number().int().min(0).default(2000),
     })
     // prefault, not default: the inner defaults apply when the seed names no behaviour at all.
     .prefault({}),

@@ -292,15 +292,21 @@ function delta(context: EmulatorContext, request: EmulatorRequest, target: Mailb
 function recipients(value: unknown): Recipient[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry) => {
-    const address = (entry as { emailAddress?: { address?: unknown; name?: unknown } }).emailAddress;
+    const address = (entry as { emailAddress?: { address?: unknown; name?: unknown } } | null | undefined)?.emailAddress;
     if (typeof address?.address !== 'string') return [];
     return [{ emailAddress: { address: address.address, name: typeof address.name === 'string' ? address.name : address.address } }];
   });
 }
 
+/** "Maximum number of headers in one message should be less than or equal to 5" (user-sendmail, JSON format). */
+const maxCustomHeaders = 5;
+
 function customHeaders(value: unknown): InternetHeader[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new GraphFault(400, 'ErrorInvalidRequest', 'internetMessageHeaders must be an array.');
+  if (value.length > maxCustomHeaders) {
+    throw new GraphFault(400, 'InvalidInternetMessageHeaderCollection', `Maximum number of headers in one message should be less than or equal to ${maxCustomHeaders}.`);
+  }
   return value.map((entry) => {
     const { name, value: headerValue } = entry as { name?: unknown; value?: unknown };
     if (typeof name !== 'string' || typeof headerValue !== 'string') throw new GraphFault(400, 'ErrorInvalidRequest', 'Each internet message header needs a name and a value.');
@@ -344,7 +350,8 @@ function messageFromJson(context: EmulatorContext, target: Mailbox, json: Record
     internetMessageHeaders: customHeaders(json.internetMessageHeaders),
     singleValueExtendedProperties: extendedProperties(json.singleValueExtendedProperties),
     references: [],
-    from: { emailAddress: { name: target.displayName, address: target.address } },
+    // A different From is stored on a draft; sending it is refused (ErrorSendAsDenied).
+    from: recipients([json.from])[0] ?? { emailAddress: { name: target.displayName, address: target.address } },
   };
 }
 
@@ -353,6 +360,7 @@ async function messageFromMime(context: EmulatorContext, target: Mailbox, reques
   const base = messageFromJson(context, target, {});
   return {
     ...base,
+    ...(mime.from ? { from: mime.from } : {}),
     subject: mime.subject ?? '',
     body: mime.html !== undefined ? { contentType: 'html', content: mime.html } : { contentType: 'text', content: mime.text ?? '' },
     ...(mime.html !== undefined && mime.text !== undefined ? { textAlternative: mime.text } : {}),
@@ -396,14 +404,10 @@ function quoted(original: StoredMessage): string {
 async function buildReply(context: EmulatorContext, request: EmulatorRequest, target: Mailbox, original: StoredMessage, all: boolean): Promise<NewMessage> {
   const defaults = replyTo(original, target, all);
   if (isMime(request)) {
+    // "Reply to the sender of a message" (message-reply, message-createReply): the pessimistic reading
+    // is that Exchange addresses a MIME reply from the original, whatever the MIME To: and Cc: say.
     const mime = await messageFromMime(context, target, request);
-    return {
-      ...mime,
-      ...defaults,
-      subject: mime.subject || defaults.subject,
-      toRecipients: mime.toRecipients.length > 0 ? mime.toRecipients : defaults.toRecipients,
-      ccRecipients: mime.ccRecipients.length > 0 ? mime.ccRecipients : defaults.ccRecipients,
-    };
+    return { ...mime, ...defaults, subject: mime.subject || defaults.subject };
   }
   const json = jsonBody(request);
   const supplied = (json.message ?? {}) as Record<string, unknown>;

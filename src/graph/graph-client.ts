@@ -86,8 +86,9 @@ class MailboxConcurrencyHandler implements Middleware {
     const method = (context.options?.method ?? 'GET').toUpperCase();
     const url = decodedPath(requestUrl(context));
     if (method === 'PATCH' || url.includes("mailfolders('sentitems')") || url.includes('/messages/delta')) return 1;
-    // Finishing what is under way (sending its reply) before reading the next request.
-    if (method === 'POST' && (/\/reply$/.test(url) || url.endsWith('/sendmail'))) return -1;
+    // Finishing what is under way (drafting and sending its reply) before reading the next request.
+    // weqs POSTs to the mailbox only to draft mail; the send itself is a $batch step.
+    if (method === 'POST' && (url.includes(this.mailboxPath) || (url.endsWith('/$batch') && /\/send"/i.test(String(context.options?.body ?? ''))))) return -1;
     return 0;
   }
 

@@ -9,7 +9,7 @@ export interface OutgoingEmail {
   /** The internetMessageId being answered, so mail clients thread the reply. */
   inReplyTo?: string;
   references?: string[];
-  /** The intent token that lets weqs recognise its own copy in Sent Items. */
+  /** The send intent's token, also in a header for people reading the message source (weqs finds its Sent Items copies by an extended property, as Sent Items drops custom headers). */
   intentToken: string;
 }
 

@@ -23,21 +23,28 @@ const sentItemsSettleMs = 60_000;
 export type SendResult = 'sent' | 'already-sent' | 'in-progress';
 
 /**
- * Whether Graph answered that it did not take the message (throttled, unavailable, invalid). A
- * timeout, a dropped connection or a gateway timeout leave the outcome unknown.
+ * Whether Graph answered that it did not take the message (throttled, invalid, forbidden). Any 5xx,
+ * a timeout or a dropped connection leave the outcome unknown: a 503 or 504 can come after
+ * Exchange accepted the message.
  */
 function refusedOutright(error: unknown): boolean {
   const status = graphStatus(error);
-  return status !== undefined && ((status >= 400 && status < 500 && status !== 408) || status === 503);
+  return status !== undefined && status >= 400 && status < 500 && status !== 408;
 }
+
+const sameAddresses = (left: readonly string[], right: readonly string[]): boolean =>
+  left.length === right.length && [...left].sort().every((address, index) => address === [...right].sort()[index]);
 
 /**
  * Sends each email at most once per intent, whatever crashes or retries happen around it:
- * 1. the intent is written to the ledger first, with a token the message carries in its
- *    X-WEQS-Intent header, and marked "sending" just before the message is handed to Graph;
- * 2. after Graph's 202, the ledger says sent;
- * 3. a retry that finds the intent "sending" looks for the token in Sent Items before deciding
- *    whether to send again; one that finds it only "prepared" sends at once.
+ * 1. the intent is written to the ledger first, with a token;
+ * 2. the message is saved as a draft (in the thread when it answers an email), then marked
+ *    "sending" in the ledger just before the draft is marked with the token (an extended property,
+ *    which the Sent Items copy keeps) and sent, in one Graph round trip with no client retries;
+ * 3. after Graph's 202, the ledger says sent;
+ * 4. a retry that finds the intent "sending" looks for the token in Sent Items before deciding
+ *    whether to send again (after Exchange has had time to file the copy); one that finds it only
+ *    "prepared" sends at once.
  * Every send waits for a slot of the mailbox's shared sending rate.
  */
 export class OutgoingMail {
@@ -61,6 +68,23 @@ export class OutgoingMail {
     return record && record.state !== 'prepared' && record.asOf ? new Date(record.asOf) : undefined;
   }
 
+  /**
+   * A reply in the thread when the original is still there and Exchange addresses the reply to
+   * exactly the intended recipients; otherwise a new message (Exchange would answer a Reply-To the
+   * sender chose, which may be a third party).
+   */
+  private async draft(mime: string, to: readonly string[], replyToMessageId: string | undefined): Promise<{ id: string; inThread: boolean }> {
+    if (replyToMessageId) {
+      const reply = await this.mailbox.draftReply(replyToMessageId, mime);
+      if (reply && sameAddresses(reply.to, to) && reply.cc.length === 0) return { id: reply.id, inThread: true };
+      if (reply) {
+        logger().warn({ draftTo: reply.to.length, intendedTo: to.length }, 'a reply in the thread would go to other recipients; sending a new message instead');
+        await this.mailbox.discardDraft(reply.id);
+      }
+    }
+    return { id: (await this.mailbox.draftMessage(mime)).id, inThread: false };
+  }
+
   /** `asOf`: the moment the email's content was written for, when that is not now (a job's clock). */
   async sendOnce(
     intent: string,
@@ -71,13 +95,12 @@ export class OutgoingMail {
     if (record.state === 'sent') return 'already-sent';
     if (record.state === 'sending') {
       // Handed to Graph before a failure: Exchange may have sent it. Its Sent Items copy tells.
-      const startedAt = new Date(record.startedAt);
-      if (await this.mailbox.sentItemWithIntent(record.token, new Date(startedAt.getTime() - 60_000))) {
+      if (await this.mailbox.sentItemWithIntent(record.token)) {
         await this.ledger.markSent(record, this.now());
         logger().info({ intent }, 'found an email sent before a failure; not sending it again');
         return 'already-sent';
       }
-      if (this.now().getTime() - startedAt.getTime() < sentItemsSettleMs) {
+      if (this.now().getTime() - new Date(record.startedAt).getTime() < sentItemsSettleMs) {
         throw new SendOutcomeUnknown(`The email for '${intent}' may have been sent moments ago; checking again later.`);
       }
     }
@@ -86,19 +109,22 @@ export class OutgoingMail {
       from: email.from ?? { name: 'Work Experience', address: this.mailbox.address },
       intentToken: record.token,
     });
+    const to = email.to.map((recipient) => recipient.address.toLowerCase());
+    const draft = await this.draft(mime, to, options.replyToMessageId);
     const permit = await this.rate.acquire(options.priority);
-    let replied = false;
     try {
       try {
         // Conditional on the record as read: of two workers holding the same intent, one wins.
         record = await this.ledger.markSending(record, this.now(), options.asOf ?? this.now());
       } catch (error) {
-        if (isStorageError(error, 412)) return 'in-progress';
+        if (isStorageError(error, 412)) {
+          await this.mailbox.discardDraft(draft.id);
+          return 'in-progress';
+        }
         throw error;
       }
       try {
-        if (options.replyToMessageId) replied = await this.mailbox.replyWithMime(options.replyToMessageId, mime);
-        if (!replied) await this.mailbox.sendMime(mime);
+        await this.mailbox.sendDraft(draft.id, record.token);
       } catch (error) {
         if (refusedOutright(error)) await this.ledger.markRefused(record);
         throw error;
@@ -108,7 +134,7 @@ export class OutgoingMail {
       await permit.release().catch((error: unknown) => logger().warn({ err: error }, 'could not release a send permit; it lapses after its lease'));
     }
     await this.ledger.markSent(record, this.now());
-    logger().info({ intent, to: email.to.map((recipient) => recipient.address), inThread: replied }, 'sent an email');
+    logger().info({ intent, to, inThread: draft.inThread }, 'sent an email');
     return 'sent';
   }
 }

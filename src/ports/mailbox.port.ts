@@ -16,16 +16,30 @@ export interface DeltaPage {
   deltaLink: string;
 }
 
+/** A message saved in Drafts, and whom Exchange addressed it to. */
+export interface Draft {
+  id: string;
+  to: string[];
+  cc: string[];
+}
+
 export interface MailboxPort {
   readonly address: string;
   /** Undefined when the message is no longer there (moved or deleted by a person). */
   getEmail(id: string): Promise<InboxEmail | undefined>;
   setCategories(id: string, categories: string[]): Promise<void>;
-  /** Replies in the thread with a base64 MIME message; false when the original has gone. */
-  replyWithMime(id: string, mime: string): Promise<boolean>;
-  sendMime(mime: string): Promise<void>;
-  /** Whether Sent Items holds a message carrying this intent token, sent since the given time. */
-  sentItemWithIntent(token: string, since: Date): Promise<boolean>;
+  /** A draft reply in the thread of message `id`, from a base64 MIME message; undefined when the original has gone. */
+  draftReply(id: string, mime: string): Promise<Draft | undefined>;
+  /** A draft of a new message from a base64 MIME message. */
+  draftMessage(mime: string): Promise<Draft>;
+  discardDraft(id: string): Promise<void>;
+  /**
+   * Marks the draft with the intent token (an extended property, which Sent Items keeps) and sends
+   * it, in one round trip and without client retries: the caller's ledger decides about retrying.
+   */
+  sendDraft(id: string, intentToken: string): Promise<void>;
+  /** Whether Sent Items holds a message marked with this intent token. */
+  sentItemWithIntent(intentToken: string): Promise<boolean>;
   /** New inbox messages since the delta link (or all, without one); throws DeltaExpired when it must restart. */
   inboxDelta(deltaLink: string | undefined): Promise<DeltaPage>;
 }

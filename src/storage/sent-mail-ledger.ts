@@ -6,7 +6,7 @@ import type { Tables } from './tables.js';
 export interface SendIntent {
   /** Unique per intent, e.g. `reply:{message key}` or `reminder:{reference}:{cycle}:28`. */
   key: string;
-  /** Travels in the X-WEQS-Intent header, so the Sent Items copy can be recognised after a crash. */
+  /** Marks the message (an extended property), so its Sent Items copy can be recognised after a crash. */
   token: string;
   /** prepared: written, not yet handed to Graph; sending: handed to Graph, outcome not yet recorded. */
   state: 'prepared' | 'sending' | 'sent';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EmulatorState } from '../../dev/emulator-client.js';
 import { defaultSweepGraceSeconds } from '../../src/config.js';
 import { displayOrganisationName } from '../../src/domain/organisation-display.js';
@@ -71,9 +71,14 @@ describe('the request pipeline', () => {
     expect(reply?.text).toContain(encodeURIComponent(folderName).replace(/\(/g, '%28').replace(/\)/g, '%29'));
     expect(reply?.text).toMatch(/4 completed documents for a bronze/);
     expect(reply?.html).toMatch(/<html lang="en-GB"/);
-    const sent = state.mailboxes[0]?.folders.sentitems ?? [];
     const original = inboxMessage(state, id);
-    expect(sent.find((message) => message.subject === reply?.subject)?.conversationId).toBe(original?.conversationId);
+    // Exchange files the Sent Items copy a while after the send (the tenant's sentItemsDelayMs).
+    const filed = await vi.waitFor(async () => {
+      const copy = ((await stack.env.control.state()).mailboxes[0]?.folders.sentitems ?? []).find((message) => message.subject === reply?.subject);
+      if (!copy) throw new Error('the reply is not in Sent Items yet');
+      return copy;
+    }, { timeout: 10_000, interval: 200 });
+    expect(filed.conversationId).toBe(original?.conversationId);
 
     expect(original?.categories).toEqual(['WEQS: application opened']);
     const cards = cardsTitled(state, /New application/);

@@ -38,9 +38,11 @@ describe('the request pipeline under crashes, concurrency and persistent failure
     { step: 'the claim and reference, before the folder batch', fault: { method: 'POST', path: '/v1.0/$batch', hang: true } },
     { step: 'the folder batch, before the list item', fault: { method: 'POST', path: '/v1.0/sites/*/lists/*/items', hang: true } },
     { step: 'creating the list item (done, unrecorded)', fault: { method: 'POST', path: '/v1.0/sites/*/lists/*/items', hang: true, afterApply: true } },
-    { step: 'sending the reply (sent, unrecorded)', fault: { method: 'POST', path: '/v1.0/users/*/messages/*/reply', hang: true, afterApply: true } },
-    { step: 'the Teams card, before the category', fault: { method: 'PATCH', path: '/v1.0/users/*/messages/*', hang: true } },
-    { step: 'the category (set, outcome unrecorded)', fault: { method: 'PATCH', path: '/v1.0/users/*/messages/*', hang: true, afterApply: true } },
+    { step: 'sending the reply (sent, unrecorded)', fault: { method: 'POST', path: '/v1.0/users/*/messages/*/send', hang: true, afterApply: true } },
+    { step: 'sending the reply (answered 503 after it went)', fault: { method: 'POST', path: '/v1.0/users/*/messages/*/send', status: 503, afterApply: true } },
+    // The category is a PATCH on its own; marking the reply's draft is a PATCH inside the send's $batch.
+    { step: 'the Teams card, before the category', fault: { method: 'PATCH', path: '/v1.0/users/*/messages/*', inBatch: false, hang: true } },
+    { step: 'the category (set, outcome unrecorded)', fault: { method: 'PATCH', path: '/v1.0/users/*/messages/*', inBatch: false, hang: true, afterApply: true } },
   ];
 
   for (const [index, { step, fault }] of crashes.entries()) {

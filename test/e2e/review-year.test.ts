@@ -152,7 +152,8 @@ describe('a simulated review year', () => {
     await Promise.all([1, 2].map(() => runReviewJob('reminders', runtime.review, { now: noonUk('2027-03-15'), dryRun: false })));
     await everyDay('2027-03-16', '2027-03-21', ['reminders']);
     // Half of all sends throttled with Retry-After; a later run the same day catches up.
-    await stack.env.control.addFaults({ method: 'POST', path: '/v1.0/users/*/sendMail', status: 429, retryAfterSeconds: 0, probability: 0.5, seed: 7 });
+    // The send is a step of weqs's send $batch (after the draft and its intent mark).
+    await stack.env.control.addFaults({ method: 'POST', path: '/v1.0/users/*/messages/*/send', inBatch: true, status: 429, retryAfterSeconds: 0, probability: 0.5, seed: 7 });
     await run('2027-03-22', ['reminders'], 9);
     await stack.env.control.clearFaults();
     await run('2027-03-22', ['reminders'], 15);
