@@ -6,7 +6,7 @@ import { Tables } from '../src/storage/tables.js';
 
 /** Sample emails for `npm start`: what a morning in the inbox looks like. */
 export const demoEmails: { label: string; email: InboundEmail }[] = [
-  { label: 'a new request', email: { from: { name: 'Jo Bloggs', address: 'jo.bloggs@northshire.nhs.example' }, subject: 'Work Experience Quality Standard – Northshire Hospitals NHS Foundation Trust', body: 'Please could we have an application form?' } },
+  { label: 'a new request (from an existing guest of the tenant: the folder is shared at once)', email: { from: { name: 'Jo Bloggs', address: 'jo.bloggs@northshire.nhs.example' }, subject: 'Work Experience Quality Standard – Northshire Hospitals NHS Foundation Trust', body: 'Please could we have an application form?' } },
   { label: 'the same organisation spelled differently, from someone else', email: { from: { name: 'Sam Khan', address: 'sam.khan@northshire.nhs.example' }, subject: 'FW: work experience quality standard - [NORTHSHIRE HOSPITALS NHS FT]', body: 'Forwarding as discussed.' } },
   { label: 'an unrelated email', email: { from: { name: 'Amira Hassan', address: 'amira.hassan@school.example' }, subject: 'Placement question for next week', body: 'Hello, what time should I arrive on Monday?' } },
   { label: 'a spoofed request', email: { from: { name: 'Riverside Medical Centre', address: 'manager@riverside-medical.nhs.example' }, subject: 'Work Experience Quality Standard – Riverside Medical Centre', body: 'Send the form.', authentication: 'fail' } },

@@ -94,7 +94,8 @@ export const applicationRowSchema = z.strictObject({
 });
 
 /** Text fields staff can export to Excel: stored so that none starts a formula. */
-const exportedTextFields = ['Title', 'OrganisationKey', 'OdsCode', 'TargetCycle', 'RequesterName', 'RequesterEmail', 'SourceMessageId'] as const;
+// Not TargetCycle: it holds a cycle id from staff's own calendar, and the review jobs filter on it exactly.
+const exportedTextFields = ['Title', 'OrganisationKey', 'OdsCode', 'RequesterName', 'RequesterEmail', 'SourceMessageId'] as const;
 
 export function storedRow(row: ApplicationRow): ApplicationRow {
   const stored: ApplicationRow = { ...row };

@@ -6,7 +6,7 @@ import { demoEmails } from '../../dev/demo.js';
 import { ODS_SEARCH_URL } from '../../src/domain/applicant-emails.js';
 import { projectRoot } from '../../dev/local-settings.js';
 import { browserRequired, chromiumPath, launchChromium, newConsoleContext, runBrowserTests, screenshotDirectory, withScreenshotOnFailure } from '../support/browser.js';
-import { everyCard, KNOWN_STRAY_ESCAPES_ISSUE_9 } from '../support/card-fixtures.js';
+import { everyCard } from '../support/card-fixtures.js';
 import { inbox, siteHostname, sitePath, startTestEmulator } from '../support/emulator.js';
 import type { TestEmulator } from '../support/emulator.js';
 import { startStack } from '../support/stack.js';
@@ -212,7 +212,7 @@ describe.runIf(runBrowserTests)('every Teams card weqs can post, and hostile nam
     await env?.stop();
   });
 
-  it('renders one of each card kind without errors, raw markdown or backslash escapes (known stray escapes: issue 9)', async () => {
+  it('renders one of each card kind without errors, raw markdown or backslash escapes', async () => {
     await withScreenshotOnFailure(page, 'console-every-card', async () => {
       for (const [, payload] of fixtures) await post(payload.attachments[0].content);
       await openConsole(page, env.emulator.url);
@@ -228,9 +228,8 @@ describe.runIf(runBrowserTests)('every Teams card weqs can post, and hostile nam
         if (STRAY_ESCAPE.test(card.text)) strayEscapes.push(name);
         for (const link of card.links) expect(pointsAtTenant(link), `${name}: ${link}`).toBe(true);
       }
-      // Exactly the known cards show a stray escape: a new one fails here, and a fixed one fails
-      // too until it leaves the list (so the list empties when the issue 9 fix is merged).
-      expect(strayEscapes.sort()).toEqual([...KNOWN_STRAY_ESCAPES_ISSUE_9].sort());
+      // No card shows a backslash escape as typed.
+      expect(strayEscapes).toEqual([]);
     });
   }, 120_000);
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorDriveNode, EmulatorState, InboundEmail } from '../../dev/emulator-client.js';
+import { containsContactDetails } from '../../src/domain/untrusted-echo.js';
 import { applicationRows, evidenceRoot, mailTo, outcomeOf } from '../support/pipeline.js';
 import { startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
@@ -51,7 +52,7 @@ function sharedFolders(state: EmulatorState): string[] {
 describe('hostile mail: identity, folders, fields and subjects', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ directory: 'sample', settings: unlimited, retryDelayMs: 500 });
+    stack = await startStack({ directory: 'sample', settings: unlimited, retryDelayMs: 500, createGuests: true });
   }, 420_000);
   afterAll(async () => {
     if (process.env.WEQS_TEST_DEBUG) for (const line of stack?.logs.filter((entry) => entry.level >= 40) ?? []) console.log(JSON.stringify(line).slice(0, 1500));
@@ -155,13 +156,17 @@ describe('hostile mail: identity, folders, fields and subjects', () => {
     const fields = ['Title', 'RequesterName', 'RequesterEmail', 'OrganisationKey', 'OdsCode', 'TargetCycle', 'SourceMessageId'];
     const formulas = ours.flatMap((row) => fields.filter((field) => formulaStart.test(String(row[field] ?? ''))).map((field) => `${field}: ${String(row[field])}`));
     const controls = ours.flatMap((row) => fields.filter((field) => controlCharacter.test(String(row[field] ?? ''))).map((field) => `${field}: ${JSON.stringify(row[field])}`));
-    const wrong = results.filter(({ record }) => record.outcome !== 'provisioned');
+    // A "name" carrying a link or a phone number is not set up at all (the sender gets the subject
+    // format); every other name is, and stored so that it starts no formula.
+    const expected = (subject: string): string => (containsContactDetails(subject) ? 'invalid-request' : 'provisioned');
+    const wrong = results.filter(({ record }, index) => record.outcome !== expected(emails[index]?.subject ?? ''));
+    const provisioned = emails.filter((email) => expected(email.subject) === 'provisioned');
     report({ group: 'item 8 spreadsheet formulas', inputs: emails.length, wrongOutcomes: wrong.length, duplicates: 0, formulasStored: formulas.length, controlCharactersStored: controls.length });
     expect(wrong.map(({ record }) => `${record.subject}: ${record.outcome}`)).toEqual([]);
-    expect(ours).toHaveLength(emails.length);
+    expect(ours).toHaveLength(provisioned.length);
     expect(formulas).toEqual([]);
     expect(controls).toEqual([]);
-    expect(ours.find((row) => row.RequesterEmail === 'formula0@formula.example.org')?.Title).toMatch(/^'=HYPERLINK/);
+    expect(ours.find((row) => row.RequesterEmail === 'formula3@formula.example.org')?.Title).toMatch(/^'=1\+1 Surgery/);
   }, 480_000);
 
   it('item 4: a request that cannot be stored, or a saga that cannot finish, ends where staff see it and blocks nobody', async () => {

@@ -1,3 +1,4 @@
+import { parseReviewCalendarFile } from '../../src/domain/review-calendar-file.js';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,7 +63,7 @@ async function deployment(options: TestEmulatorOptions & { skip?: ('directory' |
   const site = await runtime.site();
   if (!options.skip?.includes('setup')) await ensureApplicationsListColumns(runtime.graph, site);
   await ensureReviewCalendarList(runtime.graph, site.siteId, runtime.config.site.calendarList);
-  await runtime.calendarList.importCycles(JSON.parse(await readFile(join(projectRoot, 'config', 'review-calendar.json'), 'utf8')) as Record<string, unknown>[]);
+  await runtime.calendarList.importCycles(parseReviewCalendarFile(JSON.parse(await readFile(join(projectRoot, 'config', 'review-calendar.json'), 'utf8'))).rows as Record<string, unknown>[]);
   const sample = join(projectRoot, 'config', 'organisation-directory.sample');
   if (options.skip?.includes('directory')) {
     await runtime.directory.remove();
@@ -85,9 +86,11 @@ describe('weqs doctor', () => {
       const lines = await runDoctor(settings, { otherMailbox, now });
       console.log(formatDoctor(lines));
       expect(lines.filter((entry) => entry.verdict === 'fail')).toEqual([]);
-      expect(verdicts(lines)).toMatchObject({ settings: 'pass', token: 'pass', roles: 'pass', inbox: 'pass', 'mailbox scope': 'pass', site: 'pass', 'review calendar': 'pass', subscription: 'pass', storage: 'pass', 'poison queue': 'pass', 'organisation directory': 'pass', 'Teams webhook': 'pass' });
-      // Locally the notification URL is loopback HTTP, and the committed catalogue is a placeholder.
+      expect(verdicts(lines)).toMatchObject({ settings: 'pass', token: 'pass', roles: 'pass', inbox: 'pass', 'mailbox scope': 'pass', site: 'pass', subscription: 'pass', storage: 'pass', 'poison queue': 'pass', 'organisation directory': 'pass', 'Teams webhook': 'pass' });
+      // Locally the notification URL is loopback HTTP; no catalogue is loaded; and the shipped
+      // calendar holds only the published cycles, so no future deadline: reviews are paused.
       expect(line(lines, 'notification URL').verdict).toBe('warn');
+      expect(line(lines, 'review calendar')).toMatchObject({ verdict: 'warn', detail: expect.stringMatching(/reviews are paused/) });
     } finally {
       await env.stop();
     }

@@ -120,17 +120,3 @@ export function everyCard(text?: string): Record<string, TeamsWebhookPayload> {
   };
 }
 
-/**
- * Cards whose text today carries backslash escapes that Teams shows as typed (`\(`, `\.`):
- * issue 9 ("Teams card text carries backslash escapes") fixes the escaping on wip/seeds. The
- * browser test expects exactly these to show a stray escape, so the list must shrink to empty
- * once that fix is merged: delete it then, and the check applies to every card.
- */
-export const KNOWN_STRAY_ESCAPES_ISSUE_9: ReadonlySet<string> = new Set<string>([
-  'cycleClosed', // "into review \(their folders are now read-only…\)", "Entered review \(2\)"
-  'duplicateRequest', // "\(if so, share the folder with them…\)"
-  'invalidCalendarRows', // "2026/27 Cycle 2 \(2026-27-c2\)"
-  'processingFailed', // "\(403 accessDenied\)" (from the error text)
-  'untrustedSender', // "\(do not reply to this email\)"
-  'weeklyDigest', // "New applications \(1\)"
-]);
