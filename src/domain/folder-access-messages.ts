@@ -4,7 +4,7 @@
  * made a guest (by staff, or by weqs where the deployment may).
  */
 import { email, greeting, h1, h2, item, link, ol, p, render, signOff, STANDARD_NAME, strong, value, type Block, type EmailContent } from './email-document.js';
-import { factSet, formatUkDateTime, heading, openUrl, paragraph, toPayload, untrusted, type TeamsWebhookPayload } from './staff-cards.js';
+import { factSet, formatUkDateTime, heading, openUrl, paragraph, toPayload, untrusted, untrustedAddress, type TeamsWebhookPayload } from './staff-cards.js';
 import { clipLine } from './text-escaping.js';
 
 const CAP = { key: 160, organisation: 200, reference: 60, address: 254, person: 120, folder: 200, reason: 300, subjectOrganisation: 150 } as const;
@@ -32,7 +32,8 @@ export interface FolderAccessNeededCardInput {
  */
 export function folderAccessNeededCard(input: FolderAccessNeededCardInput): TeamsWebhookPayload {
   const organisation = untrusted(input.organisationName, CAP.organisation);
-  const address = untrusted(input.requesterAddress, CAP.address);
+  // Staff copy this address into the sharing dialog: shown as it is (verified sender), escaped.
+  const address = untrustedAddress(input.requesterAddress, CAP.address);
   const folder = untrusted(input.folderName, CAP.folder);
   const name = input.requesterName === undefined ? '' : clipLine(input.requesterName, CAP.person);
   return toPayload(

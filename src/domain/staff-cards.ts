@@ -155,7 +155,7 @@ export function untrusted(value: string, cap: number): string {
 }
 
 /** A sender's address: shown as it is (staff need it), escaped; it is labelled as the sender's. */
-function untrustedAddress(value: string, cap: number): string {
+export function untrustedAddress(value: string, cap: number): string {
   const clean = clipLine(value, cap);
   return clean === '' ? BLANK : escapeCardText(clean);
 }
