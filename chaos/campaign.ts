@@ -1,4 +1,5 @@
 import type { EmulatorState, InboundEmail } from '../dev/emulator-client.js';
+import { seededRandom } from '../emulator/faults.js';
 import type { FaultRuleInput } from '../emulator/faults.js';
 import { InboundLedger } from '../src/storage/inbound-ledger.js';
 import { Tables } from '../src/storage/tables.js';
@@ -39,18 +40,6 @@ export interface ChaosReport {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** mulberry32, as the emulator's fault injector uses: the whole run follows from the seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Delivery {
   kind: 'new' | 'second' | 'unrelated';

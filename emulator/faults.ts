@@ -49,7 +49,7 @@ export interface FaultDecision {
 const defaultCodes: Record<number, string> = { 429: 'TooManyRequests', 503: 'serviceNotAvailable', 504: 'GatewayTimeout', 500: 'generalException' };
 
 /** mulberry32: small, seeded, good enough to make probabilistic faults repeatable. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
