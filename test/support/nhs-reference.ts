@@ -14,7 +14,7 @@ export const odsExtract = join(projectRoot, 'test', 'fixtures', 'nhs-ods-extract
 export const fullNhsReferenceData = join(projectRoot, '..', 'shared', 'nhs-reference-data');
 export const hasFullNhsReferenceData = existsSync(join(fullNhsReferenceData, 'nhs_trusts.csv'));
 
-/** The title every full-ODS test carries: the one layer a run may skip (see .ci/check-skips.ts). */
+/** The title every full-ODS test carries: one of the two layers a run may skip (see scripts/check-skipped-tests.ts). */
 export const fullOdsLayerTitle = 'full NHS ODS files';
 
 /**

@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { calendarWarnings, parseReviewCalendar } from '../../../src/domain/review-calendar.js';
 import { describeStandardState, parseReviewCalendarFile } from '../../../src/domain/review-calendar-file.js';
 import { nonWorkingDayReason } from '../../../src/domain/working-days.js';
+import { itStandardPage } from '../../support/shared-seeds.js';
 
 /**
  * The shipped calendar must hold exactly the cycles the standard's owners published: the "Cycle of
- * review dates" table on the standard's page, kept as text in ../shared/seeds.
+ * review dates" section of the standard's page, shipped verbatim in test/fixtures/standard-page.
  */
-const seedsPage = readFileSync(new URL('../../../../shared/seeds/quality-standard-page.txt', import.meta.url), 'utf8');
+const seedsPage = readFileSync(new URL('../../fixtures/standard-page/cycle-of-review-dates.txt', import.meta.url), 'utf8');
 const shipped = parseReviewCalendarFile(JSON.parse(readFileSync(new URL('../../../config/review-calendar.json', import.meta.url), 'utf8')));
 const example = parseReviewCalendarFile(JSON.parse(readFileSync(new URL('../../../config/examples/review-calendar.example.json', import.meta.url), 'utf8')));
 
@@ -64,6 +65,10 @@ describe('the shipped review calendar', () => {
       })),
     ).toEqual(published);
     expect(parsed.cycles.every((cycle) => cycle.status === 'published' && (cycle.notes ?? '').length > 0)).toBe(true);
+  });
+
+  itStandardPage('the shipped excerpt is still word for word the page\'s section', (page) => {
+    expect(page.slice(page.indexOf('Cycle of review dates'))).toBe(seedsPage);
   });
 
   it('records that the standard is paused after a final September 2025 cycle with no published dates', () => {
