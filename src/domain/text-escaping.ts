@@ -23,39 +23,52 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 }
 
-// Entities rather than backslashes for these three, so the result never holds a raw `<` that
-// some renderer (Teams on iOS renders card text through HTML) could take for a tag.
-const CARD_ENTITY_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-
 // Adaptive Card markdown is a small subset of CommonMark: bold `**`, italic `_`, links
 // `[title](url)`, and bulleted and numbered lists; headings, code, block quotes, tables and images
 // are not supported (https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features,
 // https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/cards-format).
-// Only what can start one of those is escaped, because Teams shows any other backslash as typed
-// ("\(do not reply\)"): `*` and `_` (emphasis), `[` and `]` (a link needs both brackets, so
-// parentheses alone are harmless), and `{` because `{{DATE(…)}}` and `{{TIME(…)}}` are expanded
-// by the card host. The backslash itself is escaped so that input ending in `\` cannot cancel the
-// escape we put after it.
+// Backslash escapes are not in that subset, and Teams clients have disagreed about them
+// (https://github.com/microsoft/AdaptiveCards/issues/5590,
+// https://github.com/MicrosoftDocs/msteams-docs/issues/5793), so a backslash would show as typed.
+// Character references are used instead: CommonMark decodes them to plain text that can never
+// become structure, and Teams on iOS, which renders text holding `&`, `<` or `>` as HTML
+// (https://github.com/microsoft/AdaptiveCards/pull/5439), decodes them too. Only what can start
+// formatting is replaced: `*` and `_` (emphasis), `[` and `]` (a link needs both brackets, so
+// parentheses alone are harmless), `{` (`{{DATE(…)}}` is expanded by the card host), `&`, `<` and
+// `>` (HTML and references), and the backslash.
+const CARD_REFERENCES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '*': '&#42;',
+  _: '&#95;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '{': '&#123;',
+  '\\': '&#92;',
+};
 const CARD_INLINE_SPECIALS = /[\\*_[\]{&<>]/g;
 
 // List markers, block quotes and setext/thematic lines only mean something at the start of a
 // line (after up to three spaces of indentation in CommonMark; any amount is covered here).
 const CARD_LINE_START = /(^|[\r\n])([ \t]*)(?:([-+=])|(\d{1,9})([.)]))/g;
+const LINE_START_REFERENCES: Readonly<Record<string, string>> = { '-': '&#45;', '+': '&#43;', '=': '&#61;', '.': '&#46;', ')': '&#41;' };
 
 /**
  * Text for an Adaptive Card TextBlock or Fact value, which Teams renders as markdown: every
- * character that could start formatting, a link or a list is escaped (backslash, or an entity for
- * `&`, `<`, `>`), so the text shows as typed. Clients that do not honour an escape show the
- * backslash, which is ugly but harmless.
+ * character that could start formatting, a link or a list is replaced by its character reference,
+ * so the text shows exactly as typed, with no backslash.
  */
 export function escapeCardText(value: string): string {
-  const inline = value.replace(CARD_INLINE_SPECIALS, (char) => CARD_ENTITY_ESCAPES[char] ?? `\\${char}`);
-  // Numbered-list markers (`1.` and `1)`) and `-`, `+` and `=` are escaped only where they would
+  const inline = value.replace(CARD_INLINE_SPECIALS, (char) => CARD_REFERENCES[char] ?? char);
+  // Numbered-list markers (`1.` and `1)`) and `-`, `+` and `=` are replaced only where they would
   // start a block.
   return inline.replace(
     CARD_LINE_START,
     (_match, lineBreak: string, indent: string, marker: string | undefined, digits: string | undefined, dot: string | undefined) =>
-      marker !== undefined ? `${lineBreak}${indent}\\${marker}` : `${lineBreak}${indent}${digits ?? ''}\\${dot ?? ''}`,
+      marker !== undefined
+        ? `${lineBreak}${indent}${LINE_START_REFERENCES[marker] ?? marker}`
+        : `${lineBreak}${indent}${digits ?? ''}${LINE_START_REFERENCES[dot ?? ''] ?? ''}`,
   );
 }
 

@@ -6,7 +6,7 @@ import { demoEmails } from '../../dev/demo.js';
 import { ODS_SEARCH_URL } from '../../src/domain/applicant-emails.js';
 import { projectRoot } from '../../dev/local-settings.js';
 import { browserRequired, chromiumPath, launchChromium, newConsoleContext, runBrowserTests, screenshotDirectory, withScreenshotOnFailure } from '../support/browser.js';
-import { everyCard } from '../support/card-fixtures.js';
+import { everyCard, forwardedSubject } from '../support/card-fixtures.js';
 import { inbox, siteHostname, sitePath, startTestEmulator } from '../support/emulator.js';
 import type { TestEmulator } from '../support/emulator.js';
 import { startStack } from '../support/stack.js';
@@ -226,6 +226,8 @@ describe.runIf(runBrowserTests)('every Teams card weqs can post, and hostile nam
         expect(card.text.trim().length, name).toBeGreaterThan(0);
         expect(card.text, name).not.toMatch(RAW_MARKDOWN);
         if (STRAY_ESCAPE.test(card.text)) strayEscapes.push(name);
+        // Markdown characters a sender typed show exactly as typed.
+        if (name === 'untrustedSender') expect(card.text).toContain(forwardedSubject);
         for (const link of card.links) expect(pointsAtTenant(link), `${name}: ${link}`).toBe(true);
       }
       // No card shows a backslash escape as typed.

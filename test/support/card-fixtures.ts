@@ -22,6 +22,8 @@ const CALENDAR_URL = `${FIXTURE_SITE}/Lists/Review%20calendar`;
 
 const received = new Date('2026-11-25T14:05:00Z');
 const subject = 'Work Experience Quality Standard – Northshire Hospitals NHS Foundation Trust';
+/** As staff forward it: brackets, stars and underscores that card markdown must show as typed. */
+export const forwardedSubject = 'FW: *urgent* work experience quality standard - [NORTHSHIRE HOSPITALS NHS FT] (ref_2)';
 
 /** Every card kind, keyed by a name tests can report; `text` replaces every value that came from an email or a staff list. */
 export function everyCard(text?: string): Record<string, TeamsWebhookPayload> {
@@ -65,7 +67,7 @@ export function everyCard(text?: string): Record<string, TeamsWebhookPayload> {
     untrustedSender: untrustedSenderCard({
       fromAddress: 'ceo@northshire.nhs.uk',
       fromName: t('Chief Executive'),
-      subject: t(subject),
+      subject: t(forwardedSubject),
       receivedAt: received,
       authentication: { spf: 'fail', dkim: 'none', dmarc: 'fail', compauth: 'fail' },
     }),

@@ -165,7 +165,7 @@ describe('every cycle card', () => {
       expect(json, name).not.toContain('[Open](');
       expect(json, name).not.toContain('**Evil**');
     }
-    expect(joined(allCards(hostile).closed)).toContain('\\*\\*Evil\\*\\* \\[Open\\](https://evil.example) &lt;script&gt;');
+    expect(joined(allCards(hostile).closed)).toContain('&#42;&#42;Evil&#42;&#42; &#91;Open&#93;(https://evil.example) &lt;script&gt;');
   });
 
   it('stays valid and script-free whatever text arrives', () => {

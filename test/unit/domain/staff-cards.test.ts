@@ -192,14 +192,14 @@ describe('every staff card', () => {
       expect(json, name).not.toContain('[Open folder](');
       expect(json, name).not.toContain('**Evil**');
       // Shown as typed, with the link disabled (issue 8 item 9).
-      expect(joined(payload), name).toContain('\\*\\*Evil\\*\\* \\[Open folder\\](https\\[:\\]//evil\\[.\\]example)');
+      expect(joined(payload), name).toContain('&#42;&#42;Evil&#42;&#42; &#91;Open folder&#93;(https&#91;:&#93;//evil&#91;.&#93;example)');
       expect(joined(payload), name).toContain('&lt;script&gt;');
     }
   });
 
   it('turns a multi-line subject into one line so it cannot start a list', () => {
     const payload = untrustedSenderCard({ ...untrusted, subject: 'Hello\n- [click](https://evil.example)\n1. two' });
-    expect(facts(payload).get('Subject')).toBe('Hello - \\[click\\](https\\[:\\]//evil\\[.\\]example) 1. two');
+    expect(facts(payload).get('Subject')).toBe('Hello - &#91;click&#93;(https&#91;:&#93;//evil&#91;.&#93;example) 1. two');
   });
 
   it('refuses links that are not absolute https', () => {

@@ -22,10 +22,10 @@ function decodeHtml(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39);/g, (_entity, name: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[name] ?? '');
 }
 
-/** Undoes escapeCardText as a CommonMark reader would: backslash escapes, then the three entities. */
+/** Undoes escapeCardText as a CommonMark reader would: named and numeric character references. */
 function decodeCardText(text: string): string {
-  return text.replace(/\\(.)|&(amp|lt|gt);/gs, (_match, escaped: string | undefined, entity: string | undefined) =>
-    escaped ?? ({ amp: '&', lt: '<', gt: '>' } as Record<string, string>)[entity ?? ''] ?? '',
+  return text.replace(/&(amp|lt|gt|#\d+);/g, (_match, entity: string) =>
+    entity.startsWith('#') ? String.fromCodePoint(Number(entity.slice(1))) : ({ amp: '&', lt: '<', gt: '>' } as Record<string, string>)[entity] ?? '',
   );
 }
 
@@ -67,21 +67,21 @@ describe('escapeHtml', () => {
 
 describe('escapeCardText', () => {
   it.each([
-    ['**bold**', '\\*\\*bold\\*\\*'],
-    ['_italic_', '\\_italic\\_'],
-    ['[Open](https://evil.example)', '\\[Open\\](https://evil.example)'],
+    ['**bold**', '&#42;&#42;bold&#42;&#42;'],
+    ['_italic_', '&#95;italic&#95;'],
+    ['[Open](https://evil.example)', '&#91;Open&#93;(https://evil.example)'],
     ['> quoted', '&gt; quoted'],
     ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
     ['A & B', 'A &amp; B'],
-    ['C:\\temp\\*', 'C:\\\\temp\\\\\\*'],
-    ['{{DATE(2017-02-14T06:00:00Z, SHORT)}}', '\\{\\{DATE(2017-02-14T06:00:00Z, SHORT)}}'],
+    ['C:\\temp\\*', 'C:&#92;temp&#92;&#42;'],
+    ['{{DATE(2017-02-14T06:00:00Z, SHORT)}}', '&#123;&#123;DATE(2017-02-14T06:00:00Z, SHORT)}}'],
+    ['FW: [NORTHSHIRE HOSPITALS NHS FT]', 'FW: &#91;NORTHSHIRE HOSPITALS NHS FT&#93;'],
   ])('escapes %j', (input, expected) => {
     expect(escapeCardText(input)).toBe(expected);
   });
 
   // Adaptive Card markdown has no strikethrough, code, headings or bare parentheses syntax
-  // (https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features), and Teams shows an
-  // unneeded backslash as typed.
+  // (https://learn.microsoft.com/adaptive-cards/authoring-cards/text-features).
   it.each([
     ['~~struck~~'],
     ['`code`'],
@@ -93,23 +93,23 @@ describe('escapeCardText', () => {
   });
 
   it('escapes list markers only at the start of a line', () => {
-    expect(escapeCardText('- item')).toBe('\\- item');
-    expect(escapeCardText('+ item')).toBe('\\+ item');
-    expect(escapeCardText('1. item')).toBe('1\\. item');
-    expect(escapeCardText('12) item')).toBe('12\\) item');
-    expect(escapeCardText('a\n- b\r\n  2. c\n===')).toBe('a\n\\- b\r\n  2\\. c\n\\===');
+    expect(escapeCardText('- item')).toBe('&#45; item');
+    expect(escapeCardText('+ item')).toBe('&#43; item');
+    expect(escapeCardText('1. item')).toBe('1&#46; item');
+    expect(escapeCardText('12) item')).toBe('12&#41; item');
+    expect(escapeCardText('a\n- b\r\n  2. c\n===')).toBe('a\n&#45; b\r\n  2&#46; c\n&#61;==');
     expect(escapeCardText('Bath - Royal United Hospitals 1.5')).toBe('Bath - Royal United Hospitals 1.5');
   });
 
   it('leaves email addresses readable', () => {
     expect(escapeCardText('jane.smith-jones@nhs.net')).toBe('jane.smith-jones@nhs.net');
-    expect(escapeCardText('jane_smith@nhs.net')).toBe('jane\\_smith@nhs.net');
+    expect(escapeCardText('jane_smith@nhs.net')).toBe('jane&#95;smith@nhs.net');
   });
 
-  it('never throws and never outputs a raw <', () => {
+  it('never throws and never outputs a raw < or a backslash', () => {
     fc.assert(
       fc.property(anyText, (text) => {
-        expect(escapeCardText(text)).not.toContain('<');
+        expect(escapeCardText(text)).not.toMatch(/[<\\]/);
       }),
     );
   });
@@ -117,9 +117,9 @@ describe('escapeCardText', () => {
   it('leaves no markdown character unescaped', () => {
     fc.assert(
       fc.property(anyText, (text) => {
-        // Remove every escape and entity; what is left must hold no markdown punctuation.
+        // Remove every character reference; what is left must hold no markdown punctuation.
         const escaped = escapeCardText(text);
-        const bare = escaped.replace(/\\[\s\S]|&(amp|lt|gt);/g, '');
+        const bare = escaped.replace(/&(amp|lt|gt|#\d+);/g, '');
         expect(bare).not.toMatch(/[\\*_[\]{&<>]/);
         expect(escaped).not.toMatch(/(^|[\r\n])[ \t]*([-+=]|\d+[.)])/);
       }),
