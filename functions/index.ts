@@ -1,7 +1,7 @@
 // The package is a CommonJS bundle: Node's ESM loader only sees its default export.
 import azureFunctions from '@azure/functions';
 import type { InvocationContext } from '@azure/functions';
-import { withInvocationLog } from '../src/logging.js';
+import { withInvocationLog } from '../src/invocation-log.js';
 import { functionDefinitions } from './definitions.js';
 import type { FunctionDefinition } from './definitions.js';
 
