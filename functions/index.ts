@@ -28,4 +28,26 @@ export function register(definition: FunctionDefinition): void {
   }
 }
 
+/**
+ * The app's start-up in Azure: the settings, storage and a Graph token, each problem written as
+ * what was tried, what answered and what to do (the worker sends stderr to the host's logs, and
+ * so to Application Insights). It runs after the module load and is not awaited, so it neither
+ * slows a cold start nor stops the worker: a function that needs what failed fails with the
+ * same words when it runs. Loaded on demand: it brings the identity and storage SDKs.
+ */
+export async function reportStartup(environment: Record<string, string | undefined> = process.env, write: (text: string) => void = (text) => process.stderr.write(`${text}\n`)): Promise<number> {
+  try {
+    const { checkStartup } = await import('../src/startup-check.js');
+    const report = await checkStartup(environment);
+    for (const problem of report.problems) write(problem);
+    return report.exitCode;
+  } catch (error) {
+    write(`weqs could not check its start-up: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
 for (const definition of functionDefinitions) register(definition);
+azureFunctions.app.hook.appStart(() => {
+  void reportStartup();
+});
