@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
+import type { Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -76,6 +77,29 @@ describe("the host's start-up when a service is unreachable or refuses", () => {
     } finally {
       await env.stop();
       await storage.stop();
+    }
+  }, 120_000);
+});
+
+describe('npm start when a step fails', () => {
+  it('names the port already in use and what to do, with no stack trace', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      let result: { code: number; stderr: string };
+      try {
+        await run(process.execPath, ['--import', 'tsx', join(projectRoot, 'dev', 'start.ts'), '--no-demo', '--emulator-port', String(port), '--storage-ports', '0,0,0', '--host-port', String(await closedPort())], { env: { ...process.env, WEQS_LOG_LEVEL: 'silent' }, cwd: projectRoot, timeout: 90_000 });
+        result = { code: 0, stderr: '' };
+      } catch (error) {
+        result = error as { code: number; stderr: string };
+      }
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`npm start could not start the Microsoft 365 emulator on port ${port}: port ${port} on 127.0.0.1 is already in use`);
+      expect(result.stderr).toContain('What to do: stop it, or choose other ports: npm start -- --emulator-port');
+      expect(result.stderr).not.toMatch(noStackTrace);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
   }, 120_000);
 });
