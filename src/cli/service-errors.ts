@@ -56,6 +56,12 @@ function networkCode(error: unknown, depth = 0): string | undefined {
   return fromMessage;
 }
 
+/** What the network said, in words, when `error` is a network failure (anywhere in its cause chain). */
+export function networkAnswer(error: unknown): string | undefined {
+  const code = networkCode(error);
+  return code ? (networkCodes[code] ?? code) : undefined;
+}
+
 /** The first line of a message, without the trace and correlation ids Entra appends. */
 function firstLine(message: string | undefined): string {
   const line = (message ?? '').split('\n').map((part) => part.trim()).find(Boolean) ?? 'no message';
