@@ -149,6 +149,22 @@ export function formatServiceFailure(failure: ServiceFailure, lead = 'Could not 
   return `${lead}: ${failure.service} at ${failure.target} — ${failure.answer}.\nWhat to do: ${failure.fix}.`;
 }
 
+/**
+ * The paragraph for an operator when `error` is a bad setting or a service that could not be
+ * reached or refused; undefined for anything else (weqs's own failures are logged where they happen).
+ */
+export function operatorMessage(error: unknown, lead: string, config: () => Config | undefined): string | undefined {
+  if (error instanceof ConfigError) return error.message;
+  let settings: Config | undefined;
+  try {
+    settings = config();
+  } catch {
+    settings = undefined;
+  }
+  const failure = describeServiceFailure(error, settings);
+  return failure.service === 'weqs' ? undefined : formatServiceFailure(failure, lead);
+}
+
 /** The CLI's last word on an error: a named setting problem, or what could not be reached and what to do. Returns the exit code. */
 export function reportCommandFailure(error: unknown, config: () => Config | undefined, write: (text: string) => void = (text) => console.error(text)): number {
   if (error instanceof ConfigError) {
