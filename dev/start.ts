@@ -9,6 +9,7 @@ import { EmulatorClient } from './emulator-client.js';
 import { join } from 'node:path';
 import { embeddedTenantSettings, projectRoot, readLocalSettings } from './local-settings.js';
 import { sampleDirectoryArgs, weqsCommand } from './weqs-command.js';
+import { describeStartFailure } from './start-failure.js';
 
 /**
  * `npm start`: Azurite, the Microsoft 365 emulator with the embedded tenant, and the local
@@ -35,12 +36,26 @@ const calendarDescription = values['example-calendar']
   : 'the real review calendar (config/review-calendar.json): only cycles the standard\'s owners published; use --example-calendar for invented future cycles';
 console.log(`Review calendar: ${calendarDescription}.`);
 
+const started: (() => Promise<void>)[] = [];
+/** One step of the start; a failure stops what was started and says what failed and what to do. */
+async function step<T>(description: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    console.error(describeStartFailure(description, error));
+    for (const stopIt of started.reverse()) await stopIt().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
 const certificates = await ensureDevCertificates();
 const tenant = await loadDevTenant();
 console.log('Starting Azurite (in memory, telemetry off)...');
 const [blob = 10000, queue = 10001, table = 10002] = values['storage-ports'].split(',').map(Number);
-const storage = await startAzurite({ ports: { blob, queue, table } });
-const emulator = await startEmulator({ tenant, certificates, port: Number(values['emulator-port']) });
+const storage = await step(`start Azurite on ports ${values['storage-ports']}`, () => startAzurite({ ports: { blob, queue, table } }));
+started.push(() => storage.stop());
+const emulator = await step(`start the Microsoft 365 emulator on port ${values['emulator-port']}`, () => startEmulator({ tenant, certificates, port: Number(values['emulator-port']) }));
+started.push(() => emulator.stop());
 const hostUrl = `http://127.0.0.1:${values['host-port']}`;
 const settings = embeddedTenantSettings(await readLocalSettings(), {
   emulatorUrl: emulator.url,
@@ -50,18 +65,23 @@ const settings = embeddedTenantSettings(await readLocalSettings(), {
 });
 const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
 console.log('Preparing the tenant: Applications list columns and the sample organisation directory...');
-await weqsCommand(processEnv, ['setup']);
-await weqsCommand(processEnv, ['calendar', 'import', '--file', calendarFile]);
-await weqsCommand(processEnv, sampleDirectoryArgs());
-const calendarSummary = await weqsCommand(processEnv, ['calendar', 'show']);
+await step('prepare the tenant (npm run weqs -- setup)', () => weqsCommand(processEnv, ['setup']));
+await step('import the review calendar', () => weqsCommand(processEnv, ['calendar', 'import', '--file', calendarFile]));
+await step('import the sample organisation directory', () => weqsCommand(processEnv, sampleDirectoryArgs()));
+const calendarSummary = await step('read the review calendar back', () => weqsCommand(processEnv, ['calendar', 'show']));
 console.log('Starting the local Functions host...');
-const host = await spawnLocalHost({
-  env: { ...processEnv, WEQS_LOG_FORMAT: 'pretty' },
-  port: Number(values['host-port']),
-  onOutput: (text) => process.stdout.write(text),
+const host = await step(`start the local Functions host on port ${values['host-port']}`, () =>
+  spawnLocalHost({
+    env: { ...processEnv, WEQS_LOG_FORMAT: 'pretty' },
+    port: Number(values['host-port']),
+    onOutput: (text) => process.stdout.write(text),
+  }),
+);
+started.push(() => host.stop());
+await step('create the inbox subscription', async () => {
+  const subscribed = await fetch(`${host.url}/admin/functions/maintainSubscription`, { method: 'POST' });
+  if (!subscribed.ok) throw new Error(`the local host's maintainSubscription answered ${subscribed.status}; its log above says why`);
 });
-const subscribed = await fetch(`${host.url}/admin/functions/maintainSubscription`, { method: 'POST' });
-if (!subscribed.ok) throw new Error(`Creating the inbox subscription failed with ${subscribed.status}`);
 const subscriptions = emulator.context.subscriptions.list();
 
 const inbox = settings.WEQS_INBOX_ADDRESS ?? '';

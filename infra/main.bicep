@@ -13,7 +13,7 @@ param environmentName string
 @description('Azure region for every resource.')
 param location string
 
-@description('Node.js major version of the Flex Consumption runtime. The bundle targets Node 20 syntax and runs on 22.')
+@description('Node.js major version of the Flex Consumption runtime. The bundle targets Node 20 syntax and runs on 22; Node 22 reaches end of life on 2027-04-30 (docs/deploy.md, Flex Consumption notes).')
 @allowed(['22'])
 param nodeVersion string = '22'
 

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 
 const shared: BuildOptions = {
   bundle: true,
@@ -19,24 +19,28 @@ const shared: BuildOptions = {
  * The deployable bundle: one ESM file with every dependency, loaded by the Functions worker
  * through package.json `main`. `@azure/functions-core` is provided by the worker at run time.
  */
-export async function bundleFunctions(outdir: string): Promise<void> {
-  // Split so that code used by one rare path (pdf-lib for certificates) loads only when needed.
-  // No source maps: the package holds what runs, nothing else.
-  await build({ ...shared, sourcemap: false, minifyWhitespace: true, minifySyntax: true, entryPoints: { index: 'functions/index.ts' }, outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+export async function bundleFunctions(outdir: string): Promise<Metafile> {
+  // Split so that the entry point holds the function manifest and @azure/functions only; each
+  // handler, and what it uses (Graph client, docx, pdf-lib, storage SDKs), is a chunk imported on
+  // its first invocation (functions/definitions.ts). No source maps: the package holds what runs.
+  // The metafile (what went into which file) stays in memory, for the package test.
+  const { metafile } = await build({ ...shared, sourcemap: false, minifyWhitespace: true, minifySyntax: true, entryPoints: { index: 'functions/index.ts' }, outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]', metafile: true });
+  return metafile;
 }
 
 /**
  * What azd deploys (azure.yaml `dist`): the bundle, host.json and a package.json whose `main` is
  * the bundle, with no dependencies to install (everything is bundled). Nothing else.
  */
-export async function buildDeploymentPackage(outdir = 'dist/deploy'): Promise<void> {
+export async function buildDeploymentPackage(outdir = 'dist/deploy'): Promise<Metafile> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
-  await bundleFunctions(join(outdir, 'functions'));
+  const metafile = await bundleFunctions(join(outdir, 'functions'));
   await copyFile('host.json', join(outdir, 'host.json'));
   const project = JSON.parse(await readFile('package.json', 'utf8')) as { name: string; version: string; description: string; engines: Record<string, string> };
   const deployed = { name: project.name, version: project.version, description: project.description, private: true, type: 'module', main: 'functions/index.js', engines: project.engines };
   await writeFile(join(outdir, 'package.json'), `${JSON.stringify(deployed, null, 2)}\n`);
+  return metafile;
 }
 
 /** The local host with the function table, bundled like the deployment, for measuring it as Azure would run it. */

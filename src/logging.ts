@@ -2,19 +2,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import { currentInvocationLog } from './invocation-log.js';
+
+export { withInvocationLog } from './invocation-log.js';
+export type { InvocationLog } from './invocation-log.js';
 
 export type { Logger };
-
-/** The Functions invocation's logging methods (`InvocationContext` of @azure/functions has them all). */
-export interface InvocationLog {
-  trace(...args: unknown[]): void;
-  debug(...args: unknown[]): void;
-  info(...args: unknown[]): void;
-  warn(...args: unknown[]): void;
-  error(...args: unknown[]): void;
-}
-
-const invocationLog = new AsyncLocalStorage<InvocationLog>();
 
 /**
  * In Azure, lines go through the invocation's `context.log` channel, so the host sends them to
@@ -25,7 +18,7 @@ const invocationLog = new AsyncLocalStorage<InvocationLog>();
  */
 const destination = {
   write(line: string): void {
-    const sink = invocationLog.getStore();
+    const sink = currentInvocationLog();
     if (!sink) {
       process.stdout.write(line);
       return;
@@ -39,11 +32,6 @@ const destination = {
     else sink.trace(text);
   },
 };
-
-/** Runs one Functions invocation with its log lines routed to the invocation's log channel. */
-export function withInvocationLog<T>(log: InvocationLog, work: () => Promise<T>): Promise<T> {
-  return invocationLog.run(log, work);
-}
 
 /**
  * Structured logs. Each email and each job runs inside `withCorrelation`, so every line it

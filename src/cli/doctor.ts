@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { connect } from 'node:tls';
 import type { TokenCredential } from '@azure/core-auth';
 import { ConfigError, loadConfig } from '../config.js';
@@ -8,10 +9,14 @@ import { createCredential, graphScope } from '../graph/graph-client.js';
 import { GraphSubscriptions } from '../graph/subscriptions.js';
 import { createRuntime } from '../runtime.js';
 import type { Runtime } from '../runtime.js';
+import { plural } from '../domain/plural.js';
+import { startupProbes } from '../startup-check.js';
 import { queueNames } from '../storage/queues.js';
+import type { QueueName } from '../storage/queues.js';
 import { tableNames } from '../storage/tables.js';
+import { TeamsWebhookRefused, TeamsWorkflowNotifier } from '../teams/teams-notifier.js';
 import { inboxResource } from '../workflows/maintain-inbox-subscription.js';
-import { describeServiceFailure } from './service-errors.js';
+import { describeServiceFailure, networkAnswer } from './service-errors.js';
 
 /**
  * `npm run weqs -- doctor`: read-only checks of a configured deployment. Each line is pass, warn or
@@ -64,6 +69,40 @@ async function check(lines: DoctorLine[], name: string, config: Config, work: ()
   }
 }
 
+/** How an administrator reads or clears a queue of this deployment's storage with the Azure CLI. */
+function queueCommand(config: Config, verb: 'peek' | 'clear', queue: string): string {
+  const account = 'connectionString' in config.storage ? '--connection-string "$AzureWebJobsStorage"' : `--account-name ${new URL(config.storage.serviceUris.queue).hostname.split('.')[0] ?? ''} --auth-mode login`;
+  return `az storage message ${verb} --queue-name ${queue}${verb === 'peek' ? ' --num-messages 32' : ''} ${account}`;
+}
+
+/** The poison queues, what a message in each means, and how to deal with it. */
+function poisonQueues(config: Config): { queue: `${QueueName}-poison`; holds: string; fix: string }[] {
+  const inbound = `${queueNames.inboundMessages}-poison` as const;
+  const events = `${queueNames.subscriptionEvents}-poison` as const;
+  return [
+    {
+      queue: inbound,
+      holds: 'emails whose processing failed five times (each also has a staff card)',
+      fix: `inspect them with \`npm run weqs -- outcomes\` (each failed email and why) or \`${queueCommand(config, 'peek', inbound)}\`; fix the cause, then \`npm run weqs -- replay-failed\` queues every failed email again and clears ${inbound}`,
+    },
+    {
+      queue: events,
+      holds: "Graph lifecycle events (reauthorize or recreate the inbox subscription) that failed five times",
+      fix: `inspect them with \`${queueCommand(config, 'peek', events)}\`; the maintainSubscription timer renews or recreates the subscription within six hours and the inbox sweep reads what was missed; then clear the queue with \`${queueCommand(config, 'clear', events)}\``,
+    },
+  ];
+}
+
+/** Where to correct the Teams webhook URL; the same words for every way it fails. */
+const webhookFix = "set WEQS_TEAMS_WEBHOOK_URL (Key Vault secret weqs-teams-webhook-url in Azure) to the URL of the staff channel's Workflows flow (trigger 'When a Teams webhook request is received'; docs/deploy.md), then restart the app";
+
+function webhookRefusal(status: number, host: string): Omit<DoctorLine, 'check'> {
+  if (status === 401 || status === 403) return { verdict: 'fail', detail: `${host} refused the test card (HTTP ${status}): the URL's signature (sig) is not valid for the flow`, fix: webhookFix };
+  if (status === 404) return { verdict: 'fail', detail: `${host} refused the test card (HTTP 404): no flow by that URL (deleted, or the URL is mistyped)`, fix: webhookFix };
+  if (status === 0) return { verdict: 'fail', detail: `${host} did not answer the test card`, fix: 'try again; if it persists, check the flow in Power Automate and the service health of Microsoft 365' };
+  return { verdict: 'fail', detail: `${host} refused the test card (HTTP ${status})`, fix: status === 429 || status >= 500 ? 'try again later; the flow is throttled or failing (its run history in Power Automate says why)' : webhookFix };
+}
+
 export async function runDoctor(environment: Record<string, string | undefined>, options: DoctorOptions = {}): Promise<DoctorLine[]> {
   const lines: DoctorLine[] = [];
   let config: Config;
@@ -77,6 +116,14 @@ export async function runDoctor(environment: Record<string, string | undefined>,
   const now = options.now ?? new Date();
   const credential = options.credential ?? createCredential(config);
   const runtime: Runtime = createRuntime(config);
+  // Probed once, quickly (one retry): with storage down, every check that reads it would otherwise
+  // wait out the SDK's retries and repeat the same failure.
+  const storageDown = startupProbes.storage(config, credential).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
+  const needsStorage = (work: () => Promise<Omit<DoctorLine, 'check'>>) => async (): Promise<Omit<DoctorLine, 'check'>> =>
+    (await storageDown) ? { verdict: 'fail', detail: 'not checked: Azure Storage did not answer (see the storage line)', fix: 'fix the storage line first' } : work();
 
   let tokenOk = false;
   await check(lines, 'token', config, async () => {
@@ -129,19 +176,27 @@ export async function runDoctor(environment: Record<string, string | undefined>,
     return { verdict: 'pass', detail: `site, '${config.site.evidenceLibrary}' library and '${config.site.applicationsList}' list with its ${applicationsListColumns.length} columns and indexes` };
   });
 
-  await check(lines, 'criteria catalogue', config, async () => {
+  await check(lines, 'criteria catalogue', config, needsStorage(async () => {
     const status = await runtime.catalogueStatus();
     return status.state === 'loaded'
       ? { verdict: 'pass', detail: `published framework "${status.title}", version ${status.version}` }
       : { verdict: 'warn', detail: 'no criteria catalogue loaded: forms have one commentary box per section and point to the framework document', fix: 'npm run weqs -- catalogue load --file FILE (the published criteria)' };
-  });
+  }));
 
   await check(lines, 'review calendar', config, async () => {
     const calendar = await runtime.review.calendar();
     const { next } = currentAndNextCycles(calendar.cycles, now);
-    const rejected = calendar.rejected.length > 0 ? `; ${calendar.rejected.length} row(s) ignored (npm run weqs -- calendar show)` : '';
-    if (!next) return { verdict: 'warn', detail: `no future cycle is published: reviews are paused${rejected}`, fix: 'add the next cycle to the Review calendar list' };
-    return { verdict: rejected ? 'warn' : 'pass', detail: `next deadline end of ${formatUkDate(next.submissionDeadline)} (${next.name})${rejected}`, ...(rejected ? { fix: 'correct the ignored rows' } : {}) };
+    if (calendar.rejected.length > 0) {
+      // Named one by one: weqs leaves an invalid row out, so a typo can hide the next deadline.
+      const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
+      const rows = calendar.rejected.map((row) => `${row.label}: ${sentence(row.reasons.join(' '))}`).join(' ');
+      const one = calendar.rejected.length === 1;
+      const fix = `correct ${one ? 'the row' : 'these rows'} in the '${config.site.calendarList}' list (${await runtime.calendarList.webUrl()}); \`npm run weqs -- calendar show\` lists ${one ? 'it' : 'them'} again`;
+      const valid = next ? `Next valid deadline: end of ${formatUkDate(next.submissionDeadline)} (${next.name}).` : 'No valid future cycle remains, so applicants are told reviews are paused.';
+      return { verdict: next ? 'warn' : 'fail', detail: `${plural(calendar.rejected.length, 'row')} ignored as invalid — ${rows} ${valid}`, fix };
+    }
+    if (!next) return { verdict: 'warn', detail: 'no future cycle is published: reviews are paused', fix: 'add the next cycle to the Review calendar list' };
+    return { verdict: 'pass', detail: `next deadline end of ${formatUkDate(next.submissionDeadline)} (${next.name})` };
   });
 
   await check(lines, 'notification URL', config, async () => {
@@ -165,6 +220,8 @@ export async function runDoctor(environment: Record<string, string | undefined>,
   });
 
   await check(lines, 'storage', config, async () => {
+    const down = await storageDown;
+    if (down) throw down.error;
     for (const name of [queueNames.inboundMessages, queueNames.subscriptionEvents]) await (await runtime.queues.client(name)).getProperties();
     await (await runtime.tables.client(tableNames.inbound)).getEntity('doctor', 'doctor').catch((error: unknown) => {
       if (statusOf(error) !== 404) throw error;
@@ -172,14 +229,20 @@ export async function runDoctor(environment: Record<string, string | undefined>,
     return { verdict: 'pass', detail: 'queues and tables reachable' };
   });
 
-  await check(lines, 'poison queue', config, async () => {
-    const poisoned = (await (await runtime.queues.client(`${queueNames.inboundMessages}-poison`)).getProperties()).approximateMessagesCount ?? 0;
-    return poisoned === 0
-      ? { verdict: 'pass', detail: 'empty' }
-      : { verdict: 'fail', detail: `${poisoned} email(s) failed five times`, fix: 'see `npm run weqs -- outcomes`, fix the cause, then `npm run weqs -- replay-failed`' };
-  });
+  const poisoned: (ReturnType<typeof poisonQueues>[number] & { count: number })[] = [];
+  await check(lines, 'poison queue', config, needsStorage(async () => {
+    for (const poison of poisonQueues(config)) {
+      const count = (await (await runtime.queues.client(poison.queue)).getProperties()).approximateMessagesCount ?? 0;
+      if (count > 0) poisoned.push({ ...poison, count });
+    }
+    const [first] = poisoned;
+    if (!first) return { verdict: 'pass', detail: `empty (${poisonQueues(config).map((poison) => poison.queue).join(', ')})` };
+    return { verdict: 'fail', detail: `${first.queue} holds ${plural(first.count, 'message')}: ${first.holds}`, fix: first.fix };
+  }));
+  // A second poison queue with messages is its own line, with its own fix.
+  for (const other of poisoned.slice(1)) lines.push({ check: 'poison queue', verdict: 'fail', detail: `${other.queue} holds ${plural(other.count, 'message')}: ${other.holds}`, fix: other.fix });
 
-  await check(lines, 'organisation directory', config, async () => {
+  await check(lines, 'organisation directory', config, needsStorage(async () => {
     const modified = await runtime.directory.importedAt();
     if (!modified) return { verdict: 'fail', detail: 'not imported: organisations are matched by name only', fix: 'npm run weqs -- directory import --etr ... (docs/deploy.md)' };
     // The import's real age, whatever --as-of date the other checks use.
@@ -188,24 +251,33 @@ export async function runDoctor(environment: Record<string, string | undefined>,
     return ageDays > directoryStaleDays
       ? { verdict: 'warn', detail: `${size} organisations, imported ${ageDays} days ago`, fix: 'import the latest ODS files (NHS England publishes them monthly)' }
       : { verdict: 'pass', detail: `${size} organisations, imported ${ageDays} day(s) ago` };
-  });
+  }));
 
   await check(lines, 'Teams webhook', config, async () => {
     const url = new URL(config.teamsWebhookUrl);
-    if (options.postTestCard) {
-      const card = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4', body: [{ type: 'TextBlock', text: 'weqs doctor: test card. The Teams webhook works.', wrap: true }] };
-      await runtime.inbound.staff.post({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] });
-      return { verdict: 'pass', detail: `a test card was posted to ${url.host}` };
-    }
-    await new Promise<void>((resolve, reject) => {
-      const socket = connect({ host: url.hostname, port: Number(url.port || 443), servername: url.hostname }, () => {
+    // Reachability first, without posting anything: a TLS connection to the flow's host.
+    const unreachable = await new Promise<unknown>((resolve) => {
+      // SNI carries host names only (RFC 6066), never an address.
+      const socket = connect({ host: url.hostname, port: Number(url.port || 443), ...(isIP(url.hostname) ? {} : { servername: url.hostname }) }, () => {
         socket.end();
-        resolve();
+        resolve(undefined);
       });
-      socket.setTimeout(10_000, () => socket.destroy(new Error('ETIMEDOUT')));
-      socket.once('error', reject);
+      socket.setTimeout(10_000, () => socket.destroy(Object.assign(new Error('connection timed out'), { code: 'ETIMEDOUT' })));
+      socket.once('error', resolve);
     });
-    return { verdict: 'pass', detail: `${url.host} accepts TLS connections (no card posted; --post-test-card sends one)` };
+    if (unreachable !== undefined) {
+      return { verdict: 'fail', detail: `${url.host} — ${networkAnswer(unreachable) ?? (unreachable instanceof Error ? unreachable.message : String(unreachable))}; no card can reach staff`, fix: `${webhookFix}; check this network can reach it` };
+    }
+    if (!options.postTestCard) return { verdict: 'pass', detail: `${url.host} accepts TLS connections (no card posted, so the flow itself is not proven; --post-test-card sends one)` };
+    const card = { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.4', body: [{ type: 'TextBlock', text: 'weqs doctor: test card. The Teams webhook works.', wrap: true }] };
+    try {
+      // One attempt: a refusal is the answer, not something to wait out.
+      await new TeamsWorkflowNotifier(config.teamsWebhookUrl, { attempts: 1, timeoutMs: 15_000 }).post({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] });
+    } catch (error) {
+      if (error instanceof TeamsWebhookRefused) return webhookRefusal(error.status, url.host);
+      throw error;
+    }
+    return { verdict: 'pass', detail: `a test card was posted to ${url.host} (accepted; the flow's run history shows it reached the channel)` };
   });
   return lines;
 }

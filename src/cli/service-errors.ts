@@ -56,6 +56,12 @@ function networkCode(error: unknown, depth = 0): string | undefined {
   return fromMessage;
 }
 
+/** What the network said, in words, when `error` is a network failure (anywhere in its cause chain). */
+export function networkAnswer(error: unknown): string | undefined {
+  const code = networkCode(error);
+  return code ? (networkCodes[code] ?? code) : undefined;
+}
+
 /** The first line of a message, without the trace and correlation ids Entra appends. */
 function firstLine(message: string | undefined): string {
   const line = (message ?? '').split('\n').map((part) => part.trim()).find(Boolean) ?? 'no message';
@@ -69,6 +75,23 @@ const msalCodes: Record<string, string> = {
   network_error: 'the request to the token endpoint failed on the network',
   invalid_client: 'it refused the app credential (wrong certificate or client id)',
 };
+
+/**
+ * Where a storage connection string points, as the storage SDKs read it: the queue endpoint (or,
+ * for the development shorthand, Azurite's), never the key.
+ * https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string
+ */
+export function storageEndpoints(connectionString: string): string {
+  const parts = new Map(connectionString.split(';').flatMap((part) => {
+    const at = part.indexOf('=');
+    return at > 0 ? [[part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()] as const] : [];
+  }));
+  if (parts.get('usedevelopmentstorage') === 'true') return 'http://127.0.0.1:10001/devstoreaccount1 (AzureWebJobsStorage=UseDevelopmentStorage=true: Azurite)';
+  const queue = parts.get('queueendpoint');
+  const account = parts.get('accountname');
+  const endpoint = queue ?? (account ? `${parts.get('defaultendpointsprotocol') ?? 'https'}://${account}.queue.${parts.get('endpointsuffix') ?? 'core.windows.net'}` : undefined);
+  return endpoint ? `${endpoint} (the queue endpoint in AzureWebJobsStorage)` : 'the storage account in AzureWebJobsStorage';
+}
 
 /** Classifies a failure against Entra ID, Microsoft Graph, Azure Storage or the Teams webhook. */
 export function describeServiceFailure(error: unknown, config: Config | undefined): ServiceFailure {
@@ -91,7 +114,7 @@ export function describeServiceFailure(error: unknown, config: Config | undefine
   }
   const storageLike = current.name === 'RestError' || /\.(queue|table|blob)\.core\.windows\.net|127\.0\.0\.1:1000[0-2]/.test(current.message ?? '');
   if (storageLike) {
-    const target = config ? ('connectionString' in config.storage ? 'the storage account in AzureWebJobsStorage' : config.storage.serviceUris.queue.replace('.queue.', '.{queue,table,blob}.')) : 'Azure Storage';
+    const target = config ? ('connectionString' in config.storage ? storageEndpoints(config.storage.connectionString) : config.storage.serviceUris.queue.replace('.queue.', '.{queue,table,blob}.')) : 'Azure Storage';
     return {
       service: 'Azure Storage',
       target,
@@ -122,8 +145,24 @@ export function describeServiceFailure(error: unknown, config: Config | undefine
   return { service: 'weqs', target: 'this command', answer: firstLine(current.message), fix: 'run `npm run weqs -- doctor` to check the deployment' };
 }
 
-export function formatServiceFailure(failure: ServiceFailure): string {
-  return `Could not complete: ${failure.service} at ${failure.target} — ${failure.answer}.\nWhat to do: ${failure.fix}.`;
+export function formatServiceFailure(failure: ServiceFailure, lead = 'Could not complete'): string {
+  return `${lead}: ${failure.service} at ${failure.target} — ${failure.answer}.\nWhat to do: ${failure.fix}.`;
+}
+
+/**
+ * The paragraph for an operator when `error` is a bad setting or a service that could not be
+ * reached or refused; undefined for anything else (weqs's own failures are logged where they happen).
+ */
+export function operatorMessage(error: unknown, lead: string, config: () => Config | undefined): string | undefined {
+  if (error instanceof ConfigError) return error.message;
+  let settings: Config | undefined;
+  try {
+    settings = config();
+  } catch {
+    settings = undefined;
+  }
+  const failure = describeServiceFailure(error, settings);
+  return failure.service === 'weqs' ? undefined : formatServiceFailure(failure, lead);
 }
 
 /** The CLI's last word on an error: a named setting problem, or what could not be reached and what to do. Returns the exit code. */

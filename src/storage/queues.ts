@@ -1,20 +1,16 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { QueueClient } from '@azure/storage-queue';
+import type { QueueClient, StoragePipelineOptions } from '@azure/storage-queue';
 import type { StorageTarget } from '../config.js';
+import type { QueueName } from './queue-names.js';
 import { requireCredential } from './tables.js';
 
-/** Queue names shared by the producers and the function table's triggers. */
-export const queueNames = {
-  inboundMessages: 'inbound-messages',
-  subscriptionEvents: 'subscription-events',
-} as const;
+export { queueNames } from './queue-names.js';
+export type { QueueName } from './queue-names.js';
 
-export type QueueName = (typeof queueNames)[keyof typeof queueNames];
-
-export function queueServiceClient(storage: StorageTarget, credential?: TokenCredential): QueueServiceClient {
-  if ('connectionString' in storage) return QueueServiceClient.fromConnectionString(storage.connectionString);
-  return new QueueServiceClient(storage.serviceUris.queue, requireCredential(credential));
+export function queueServiceClient(storage: StorageTarget, credential?: TokenCredential, options?: StoragePipelineOptions): QueueServiceClient {
+  if ('connectionString' in storage) return QueueServiceClient.fromConnectionString(storage.connectionString, options);
+  return new QueueServiceClient(storage.serviceUris.queue, requireCredential(credential), options);
 }
 
 /**

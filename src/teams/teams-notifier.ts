@@ -4,6 +4,14 @@ export interface StaffNotifier {
   post(payload: unknown): Promise<void>;
 }
 
+/** The webhook answered with a status other than success (0: it did not answer at all). */
+export class TeamsWebhookRefused extends Error {
+  constructor(readonly status: number) {
+    super(`The Teams webhook refused the card with status ${status}.`);
+    this.name = 'TeamsWebhookRefused';
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -38,7 +46,7 @@ export class TeamsWorkflowNotifier implements StaffNotifier {
         logger().warn({ err: error, attempt }, 'the Teams webhook did not answer');
       }
       const retryable = status === 0 || status === 429 || status >= 500;
-      if (!retryable || attempt >= attempts) throw new Error(`The Teams webhook refused the card with status ${status}.`);
+      if (!retryable || attempt >= attempts) throw new TeamsWebhookRefused(status);
       await sleep(Math.min(Number(retryAfter ?? 2 ** attempt) * 1000, 30_000));
     }
   }

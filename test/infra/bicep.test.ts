@@ -78,6 +78,11 @@ const flexDeprecated = [
   'WEBSITE_SKIP_CONTENTSHARE_VALIDATION',
   'WEBSITE_VNET_ROUTE_ALL',
   'languageWorkers__node__arguments',
+  // Not supported on Flex Consumption (the plan's "Considerations"):
+  // https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations
+  'WEBSITE_TIME_ZONE',
+  'TZ',
+  'WEBSITE_LOAD_CERTIFICATES',
 ];
 
 /** Built-in role ids: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles */

@@ -20,6 +20,8 @@ import { validationHandshake } from '../../src/workflows/receive-notifications.j
 import { otherMailbox, startTestEmulator } from '../support/emulator.js';
 import type { TestEmulator, TestEmulatorOptions } from '../support/emulator.js';
 import { readFile } from 'node:fs/promises';
+import { createServer as createTcpServer } from 'node:net';
+import { QueueServiceClient } from '@azure/storage-queue';
 
 /**
  * `weqs doctor` against the embedded tenant set up right, and against tenants set up wrongly in
@@ -143,6 +145,112 @@ describe('weqs doctor', () => {
       expect(line(lines, 'notification URL')).toMatchObject({ verdict: 'fail', detail: expect.stringContaining('answered 404') });
     } finally {
       answerValidation = true;
+      await env.stop();
+    }
+  }, 120_000);
+
+  it('fails on messages in a poison queue, naming the queue, the count and how to inspect and replay them', async () => {
+    const { env, settings } = await deployment();
+    const queues = QueueServiceClient.fromConnectionString(storage.connectionString);
+    const inboundPoison = queues.getQueueClient('inbound-messages-poison');
+    const eventsPoison = queues.getQueueClient('subscription-events-poison');
+    await Promise.all([inboundPoison.createIfNotExists(), eventsPoison.createIfNotExists()]);
+    try {
+      await inboundPoison.sendMessage(Buffer.from(JSON.stringify({ kind: 'inbox-message', messageId: 'AAMk-poisoned-1' })).toString('base64'));
+      await inboundPoison.sendMessage(Buffer.from(JSON.stringify({ kind: 'inbox-message', messageId: 'AAMk-poisoned-2' })).toString('base64'));
+      await eventsPoison.sendMessage(Buffer.from(JSON.stringify({ event: 'missed' })).toString('base64'));
+      const lines = (await runDoctor(settings, { otherMailbox, now })).filter((entry) => entry.check === 'poison queue');
+      expect(lines).toEqual([
+        {
+          check: 'poison queue',
+          verdict: 'fail',
+          detail: 'inbound-messages-poison holds 2 messages: emails whose processing failed five times (each also has a staff card)',
+          fix: 'inspect them with `npm run weqs -- outcomes` (each failed email and why) or `az storage message peek --queue-name inbound-messages-poison --num-messages 32 --connection-string "$AzureWebJobsStorage"`; fix the cause, then `npm run weqs -- replay-failed` queues every failed email again and clears inbound-messages-poison',
+        },
+        expect.objectContaining({ verdict: 'fail', detail: "subscription-events-poison holds 1 message: Graph lifecycle events (reauthorize or recreate the inbox subscription) that failed five times", fix: expect.stringContaining('az storage message clear --queue-name subscription-events-poison') }),
+      ]);
+    } finally {
+      await Promise.all([inboundPoison.clearMessages(), eventsPoison.clearMessages()]);
+      await env.stop();
+    }
+  }, 120_000);
+
+  it('fails storage naming the endpoint it tried, and checks nothing else that needs storage', async () => {
+    const { env, settings } = await deployment();
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    try {
+      const down = settings.AzureWebJobsStorage?.replace(/127\.0\.0\.1:\d+/g, `127.0.0.1:${port}`) ?? '';
+      const lines = await runDoctor({ ...settings, AzureWebJobsStorage: down }, { otherMailbox, now });
+      expect(line(lines, 'storage')).toEqual({
+        check: 'storage',
+        verdict: 'fail',
+        detail: `Azure Storage at http://127.0.0.1:${port}/devstoreaccount1 (the queue endpoint in AzureWebJobsStorage): nothing is listening there (connection refused)`,
+        fix: 'check AzureWebJobsStorage or AzureWebJobsStorage__accountName (locally: is Azurite running, `npm run storage`?)',
+      });
+      for (const check of ['criteria catalogue', 'poison queue', 'organisation directory']) expect(line(lines, check)).toMatchObject({ verdict: 'fail', detail: 'not checked: Azure Storage did not answer (see the storage line)' });
+      // What does not need storage is still checked.
+      expect(verdicts(lines)).toMatchObject({ token: 'pass', inbox: 'pass', site: 'pass', subscription: 'pass', 'Teams webhook': 'pass' });
+    } finally {
+      await env.stop();
+    }
+  }, 120_000);
+
+  it('fails the Teams webhook when nothing answers at its address', async () => {
+    const { env, settings } = await deployment();
+    const closed = createTcpServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    try {
+      const lines = await runDoctor({ ...settings, WEQS_TEAMS_WEBHOOK_URL: `https://127.0.0.1:${port}/workflows/staff-channel/triggers/manual/paths/invoke?sig=abc` }, { otherMailbox, now });
+      expect(line(lines, 'Teams webhook')).toMatchObject({ verdict: 'fail', detail: `127.0.0.1:${port} — nothing is listening there (connection refused); no card can reach staff`, fix: expect.stringContaining('set WEQS_TEAMS_WEBHOOK_URL (Key Vault secret weqs-teams-webhook-url in Azure)') });
+    } finally {
+      await env.stop();
+    }
+  }, 120_000);
+
+  it('posts a test card only with --post-test-card, and fails when the flow refuses it', async () => {
+    const { env, settings } = await deployment();
+    try {
+      const good = settings.WEQS_TEAMS_WEBHOOK_URL ?? '';
+      const wrongSignature = good.replace(/sig=[^&]+/, 'sig=not-the-flows-signature');
+      expect(wrongSignature).not.toBe(good);
+      const cards = async (): Promise<number> => (await env.control.state()).teams.length;
+      const before = await cards();
+
+      // Without the option nothing is posted, so a refusing flow is not found out, and the line says so.
+      const quiet = await runDoctor({ ...settings, WEQS_TEAMS_WEBHOOK_URL: wrongSignature }, { otherMailbox, now });
+      expect(line(quiet, 'Teams webhook')).toMatchObject({ verdict: 'pass', detail: expect.stringContaining('no card posted, so the flow itself is not proven') });
+      expect(await cards()).toBe(before);
+
+      const refused = await runDoctor({ ...settings, WEQS_TEAMS_WEBHOOK_URL: wrongSignature }, { otherMailbox, now, postTestCard: true });
+      expect(line(refused, 'Teams webhook')).toMatchObject({ verdict: 'fail', detail: `${new URL(good).host} refused the test card (HTTP 401): the URL's signature (sig) is not valid for the flow`, fix: expect.stringContaining('WEQS_TEAMS_WEBHOOK_URL') });
+      expect(await cards()).toBe(before);
+
+      const posted = await runDoctor(settings, { otherMailbox, now, postTestCard: true });
+      expect(line(posted, 'Teams webhook')).toMatchObject({ verdict: 'pass', detail: expect.stringContaining('a test card was posted') });
+      expect(await cards()).toBe(before + 1);
+    } finally {
+      await env.stop();
+    }
+  }, 120_000);
+
+  it('names each invalid review calendar row and what is wrong with it', async () => {
+    const { env, settings } = await deployment();
+    try {
+      const runtime = createRuntime(loadConfig(settings));
+      // Staff typing into the list are not checked first: decisions open before the review even starts.
+      await runtime.calendarList.importCycles([{ id: 'typo-2027', name: 'Typo cycle', submissionDeadline: '2027-05-18', reviewStart: '2027-06-01', reviewEnd: '2027-07-27', decisionsOpen: '2027-05-01', decisionsClose: '2027-05-14' }]);
+      const onlyTypo = line(await runDoctor(settings, { otherMailbox, now }), 'review calendar');
+      // The typo was meant to be the next cycle: without it there is none, and applicants are told reviews are paused.
+      expect(onlyTypo).toMatchObject({ verdict: 'fail', detail: '1 row ignored as invalid — Typo cycle (typo-2027): Decisions open (1 May 2027) must be after review end (27 Jul 2027). No valid future cycle remains, so applicants are told reviews are paused.', fix: expect.stringContaining("correct the row in the 'Review calendar' list") });
+
+      await runtime.calendarList.importCycles([{ id: 'example-2027-c2', name: 'Example cycle, autumn 2027', submissionDeadline: '2027-09-20', reviewStart: '2027-10-04', reviewEnd: '2027-11-29', decisionsOpen: '2027-11-30', decisionsClose: '2027-12-14', notes: 'EXAMPLE ONLY: not published.' }]);
+      expect(line(await runDoctor(settings, { otherMailbox, now }), 'review calendar')).toMatchObject({ verdict: 'warn', detail: expect.stringMatching(/^1 row ignored as invalid — Typo cycle \(typo-2027\): Decisions open .* Next valid deadline: end of .*2027 \(Example cycle, autumn 2027\)\.$/) });
+    } finally {
       await env.stop();
     }
   }, 120_000);
