@@ -138,6 +138,7 @@ export function createRuntime(config: Config): Runtime {
       access,
       outgoing,
       staff,
+      state: serviceState,
       intents: {
         done: async (intent) => (await sentMail.get(intent))?.state === 'sent',
         once: (intent, action) => sentMail.once(intent, action, new Date()),

@@ -22,6 +22,8 @@ export interface ReviewDependencies {
   access: FolderAccessDependencies;
   outgoing: OutgoingMail;
   staff: StaffNotifier;
+  /** Small values kept between runs: the review calendar's dates as last seen, to notice staff moving them. */
+  state: { get(name: string): Promise<string | undefined>; set(name: string, value: string): Promise<void> };
   /** Whether a one-off action (email, card) was already done, and recording it after doing it. */
   intents: { done(intent: string): Promise<boolean>; once(intent: string, action: () => Promise<void>): Promise<void> };
   /** The loaded criteria catalogue, or the six-section stand-in that points to the framework document. */

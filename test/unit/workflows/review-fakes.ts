@@ -31,6 +31,7 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
   const cards: unknown[] = [];
   const updates: FakeReview['updates'] = [];
   const done = new Set<string>();
+  const state = new Map<string, string>();
   const items: ApplicationItem[] = options.rows.map((row, index) => ({
     id: String(index + 1),
     etag: `"etag-${index + 1}"`,
@@ -79,6 +80,13 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
     staff: {
       post: (card: unknown) => {
         cards.push(card);
+        return Promise.resolve();
+      },
+    },
+    state: {
+      get: (name: string) => Promise.resolve(state.get(name)),
+      set: (name: string, value: string) => {
+        state.set(name, value);
         return Promise.resolve();
       },
     },
