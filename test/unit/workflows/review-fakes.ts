@@ -63,6 +63,7 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
         const item = items.find((candidate) => candidate.fields.OrganisationKey === organisationKey);
         return Promise.resolve(item ? ({ organisationKey, state: 'open', progress: { reference: item.fields.Reference, folderId: `folder-${item.id}` } } as unknown as ApplicationClaim) : undefined);
       },
+      conclude: () => Promise.resolve(),
     },
     folders: {
       read: () => Promise.resolve({ files: options.files ?? [] }),
@@ -70,6 +71,7 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
       upload: () => Promise.resolve(),
     },
     outgoing: {
+      handedOverAsOf: () => Promise.resolve(undefined),
       sendOnce: (intent: string, message: { to: { address: string }[]; subject: string; text: string }) => {
         if (done.has(intent)) return Promise.resolve('already-sent');
         done.add(intent);
