@@ -3,6 +3,9 @@ import { loadConfig } from '../../src/config.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
 import { runReviewJob } from '../../src/workflows/review/review-jobs.js';
+import { readFile } from 'node:fs/promises';
+import { parseReviewCalendarFile } from '../../src/domain/review-calendar-file.js';
+import { applicationDates, calendarDates, inventedDates } from '../support/calendar-dates.js';
 import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, mailTo } from '../support/pipeline.js';
 import { realCalendarFile, startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
@@ -15,6 +18,8 @@ import type { Stack } from '../support/stack.js';
 describe('when no review cycle is published (the real calendar)', () => {
   let stack: Stack;
   let runtime: Runtime;
+  /** A cycle staff publish later in the test (EXAMPLE ONLY: nobody published it). */
+  const publishedLater = { id: 'next-c1', name: 'Summer 2027', submissionDeadline: '2027-06-21', reviewStart: '2027-07-05', reviewEnd: '2027-08-27', decisionsOpen: '2027-08-31', decisionsClose: '2027-09-14' };
   const pausedWording = 'Reviews are paused while the framework is refreshed. We will write to you when new dates are published.';
 
   beforeAll(async () => {
@@ -39,7 +44,7 @@ describe('when no review cycle is published (the real calendar)', () => {
   });
 
   it('tells waiting applicants, and staff, once a new cycle is published', async () => {
-    await runtime.calendarList.importCycles([{ id: 'next-c1', name: 'Summer 2027', submissionDeadline: '2027-06-21', reviewStart: '2027-07-05', reviewEnd: '2027-08-27', decisionsOpen: '2027-08-31', decisionsClose: '2027-09-14' }]);
+    await runtime.calendarList.importCycles([publishedLater]);
     await runReviewJob('calendar', runtime.review, { now: new Date(), dryRun: false });
     await runReviewJob('calendar', runtime.review, { now: new Date(), dryRun: false });
     const state = await stack.env.control.state();
@@ -48,5 +53,13 @@ describe('when no review cycle is published (the real calendar)', () => {
     expect(told).toHaveLength(1);
     expect(told[0]?.text).toMatch(/21 June 2027/);
     expect(cardsTitled(state, /Summer 2027/).length).toBe(1);
+  });
+
+  it('wrote no date in any email or card that is not in the calendar under test (the real one, and the cycle staff published)', async () => {
+    const state = await stack.env.control.state();
+    const real = parseReviewCalendarFile(JSON.parse(await readFile(realCalendarFile, 'utf8')) as unknown);
+    const allowed = new Set([...calendarDates([...(real.rows as Record<string, unknown>[]), publishedLater]), ...applicationDates(applicationRows(state))]);
+    expect(state.outbound.length).toBeGreaterThan(0);
+    expect(inventedDates(state, allowed)).toEqual([]);
   });
 });
