@@ -541,7 +541,8 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       reference,
       ...(claim.requesterName ? { requesterName: claim.requesterName } : {}),
       requesterEmail: claim.requesterAddress,
-      issuedOn: deps.now(),
+      // Issued as of the request's arrival, like its cycle and reference year, so a retry builds the same form.
+      issuedOn: received,
       catalogue,
       ...(cycle ? { nextDeadline: formatUkDate(cycle.submissionDeadline, 'medium') } : {}),
     });

@@ -4,10 +4,10 @@ import { defaultSweepGraceSeconds } from '../../src/config.js';
 import { displayOrganisationName } from '../../src/domain/organisation-display.js';
 import { gpPracticesNamed, openTrusts } from '../support/nhs-reference.js';
 import type { ReferenceOrganisation } from '../support/nhs-reference.js';
-import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, inboxMessage, mailTo, outcomeOf } from '../support/pipeline.js';
+import { applicationForms, applicationRows, cardsTitled, deliverAndWait, evidenceRoot, inboxMessage, mailTo, outcomeOf } from '../support/pipeline.js';
 import { readFile } from 'node:fs/promises';
 import { parseReviewCalendarFile } from '../../src/domain/review-calendar-file.js';
-import { applicationDates, calendarDates, inventedDates } from '../support/calendar-dates.js';
+import { applicationDates, calendarDates, datesFound, inventedDates, inventedDatesInForm } from '../support/calendar-dates.js';
 import { exampleCalendarFile, startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
@@ -301,5 +301,10 @@ describe('the request pipeline', () => {
     const allowed = new Set([...calendarDates(rows as Record<string, unknown>[]), ...applicationDates(applicationRows(state))]);
     expect(state.outbound.length).toBeGreaterThan(10);
     expect(inventedDates(state, allowed)).toEqual([]);
+    const forms = await applicationForms(stack);
+    expect(forms.length).toBeGreaterThan(0);
+    expect(forms.flatMap((form) => inventedDatesInForm(form.name, form.docx, form.createdAt, allowed))).toEqual([]);
+    // The check read dates (the forms' own issue dates at least): it did not pass by finding none.
+    expect(datesFound(state, forms.map((form) => form.docx))).toBeGreaterThan(0);
   });
 });

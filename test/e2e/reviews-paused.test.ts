@@ -5,8 +5,8 @@ import type { Runtime } from '../../src/runtime.js';
 import { runReviewJob } from '../../src/workflows/review/review-jobs.js';
 import { readFile } from 'node:fs/promises';
 import { parseReviewCalendarFile } from '../../src/domain/review-calendar-file.js';
-import { applicationDates, calendarDates, inventedDates } from '../support/calendar-dates.js';
-import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, mailTo } from '../support/pipeline.js';
+import { applicationDates, calendarDates, datesFound, inventedDates, inventedDatesInForm } from '../support/calendar-dates.js';
+import { applicationForms, applicationRows, cardsTitled, deliverAndWait, evidenceRoot, mailTo } from '../support/pipeline.js';
 import { realCalendarFile, startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
@@ -61,5 +61,10 @@ describe('when no review cycle is published (the real calendar)', () => {
     const allowed = new Set([...calendarDates([...(real.rows as Record<string, unknown>[]), publishedLater]), ...applicationDates(applicationRows(state))]);
     expect(state.outbound.length).toBeGreaterThan(0);
     expect(inventedDates(state, allowed)).toEqual([]);
+    const forms = await applicationForms(stack);
+    expect(forms.length).toBeGreaterThan(0);
+    expect(forms.flatMap((form) => inventedDatesInForm(form.name, form.docx, form.createdAt, allowed))).toEqual([]);
+    // The check read dates (the forms' own issue dates at least): it did not pass by finding none.
+    expect(datesFound(state, forms.map((form) => form.docx))).toBeGreaterThan(0);
   });
 });

@@ -1,3 +1,4 @@
+import { strFromU8, unzipSync } from 'fflate';
 import type { EmulatorState } from '../../dev/emulator-client.js';
 import { renewalOpensOn } from '../../src/domain/award.js';
 import { addUkYears, isUkDate, ukDateOf } from '../../src/domain/review-calendar.js';
@@ -120,4 +121,34 @@ export function inventedDates(state: Pick<EmulatorState, 'outbound' | 'teams'>, 
     for (const text of new Set(found)) problems.push(`card "${title}" (${post.receivedAt}): ${text}`);
   }
   return problems;
+}
+
+/** Every date in the email parts, cards and forms checked: a check that finds none proves nothing. */
+export function datesFound(state: Pick<EmulatorState, 'outbound' | 'teams'>, forms: readonly Uint8Array[] = []): number {
+  const texts = [...state.outbound.flatMap((mail) => [mail.subject, mail.text ?? '']), ...state.teams.map((post) => JSON.stringify(post.card)), ...forms.map(formText)];
+  return texts.reduce((total, text) => total + datesIn(text).length, 0);
+}
+
+/**
+ * A .docx form's words: the document (runs joined as Word shows them, a line per paragraph) and
+ * its properties (title, description). Not the created and modified timestamps: the docx library
+ * stamps them with the machine's clock, which a simulated year does not move.
+ */
+export function formText(docx: Uint8Array): string {
+  const parts = unzipSync(docx);
+  const document = strFromU8(parts['word/document.xml'] ?? new Uint8Array())
+    .replace(/<\/w:p>/g, '\n')
+    .replace(/<[^>]*>/g, '');
+  const properties = ['docProps/core.xml', 'docProps/app.xml'].map((name) =>
+    strFromU8(parts[name] ?? new Uint8Array())
+      .replace(/<dcterms:(created|modified)\b[^>]*>[^<]*<\/dcterms:\1>/g, '')
+      .replace(/<[^>]*>/g, ' '),
+  );
+  return [document, ...properties].join('\n').replace(/&amp;/g, '&');
+}
+
+/** The dates in a form that are not allowed, beside the day it was issued (`issuedAt`). */
+export function inventedDatesInForm(name: string, docx: Uint8Array, issuedAt: string, allowed: ReadonlySet<UkDate>): string[] {
+  const found = unexpectedDates(formText(docx), new Set([...allowed, ukDateOf(new Date(issuedAt))]));
+  return [...new Set(found)].map((text) => `form ${name}: ${text}`);
 }
