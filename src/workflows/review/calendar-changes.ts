@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { cycleDatesChangedCard } from '../../domain/cycle-cards.js';
 import type { CalendarDateField } from '../../domain/cycle-cards.js';
@@ -162,7 +162,8 @@ async function announceChange(
   if (!complete || options.dryRun) return { actions, complete };
   const fingerprint = createHash('sha256').update(JSON.stringify(changes)).digest('base64url').slice(0, 22);
   logger().info({ cycle: cycle.id, changes: summary, toldOfDeadline: toldOfDeadline.length, toldOfDecisions: toldOfDecisions.length }, 'a published cycle\'s dates changed');
-  await deps.intents.once(`calendar-dates-changed:${cycle.id}:${fingerprint}`, async () =>
+  // Runs overlap (the timer and a staff preview, two instances): one card among them.
+  await deps.intents.onceAmong(`calendar-dates-changed:${cycle.id}:${fingerprint}`, randomUUID(), async () =>
     deps.staff.post(cycleDatesChangedCard({ cycle: { name: cycle.name }, changes, toldOfDeadline: toldOfDeadline.length, toldOfDecisions: toldOfDecisions.length, calendarUrl: await deps.settings.calendarUrl() })),
   );
   return { actions, complete };

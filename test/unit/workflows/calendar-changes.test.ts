@@ -48,6 +48,7 @@ describe('announcing staff changes to a published cycle', () => {
       expect(flat(mail.text)).toContain('The deadline has moved from Tuesday 18 May 2027 to Tuesday 1 June 2027.');
       expect(flat(mail.text)).toContain('The new deadline is the end of Tuesday 1 June 2027 (UK time).');
     }
+    expect(review.cards).toHaveLength(1);
     expect(cardText(review)).toContain('Review calendar dates changed: Test spring cycle');
     expect(cardText(review)).toContain('18 May 2027 → 1 Jun 2027');
     expect(cardText(review)).toContain('weqs emailed 2 applicants the new submission deadline.');

@@ -32,6 +32,7 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
   const updates: FakeReview['updates'] = [];
   const done = new Set<string>();
   const state = new Map<string, string>();
+  const claimants = new Map<string, string>();
   const items: ApplicationItem[] = options.rows.map((row, index) => ({
     id: String(index + 1),
     etag: `"etag-${index + 1}"`,
@@ -96,6 +97,12 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
       done: (intent: string) => Promise.resolve(done.has(intent)),
       once: async (intent: string, action: () => Promise<void>) => {
         if (done.has(intent)) return;
+        await action();
+        done.add(intent);
+      },
+      onceAmong: async (intent: string, claimant: string, action: () => Promise<void>) => {
+        const holder = claimants.get(intent) ?? claimants.set(intent, claimant).get(intent);
+        if (holder !== claimant || done.has(intent)) return;
         await action();
         done.add(intent);
       },
