@@ -99,7 +99,7 @@ export interface EmulatorState {
   sites: { id: string; path: string; drives: { id: string; name: string; root: EmulatorDriveNode }[]; lists: { id: string; displayName: string; items: { id: string; version: number; fields: Record<string, unknown> }[] }[] }[];
   sharingInvitations: { itemId: string; email: string; roles: string[] }[];
   directory: { id: string; mail: string; userType: 'Member' | 'Guest'; externalUserState?: string }[];
-  teams: { webhook: string; card: unknown; runStatus: string; runError?: string }[];
+  teams: { webhook: string; receivedAt: string; card: unknown; runStatus: string; runError?: string }[];
   subscriptions: { id: string; resource: string; expirationDateTime: string; notificationUrl: string }[];
   notifications: { subscriptionId: string; status: string; attempts: number; kind: string }[];
 }

@@ -18,9 +18,12 @@ function reviewJobTimer(...jobs: ReviewJobName[]): TimerHandler {
 /** Hourly in the working day: reminders on their UK day (deadline and award expiry). */
 export const sendRemindersTimer = reviewJobTimer('reminders');
 /** Hourly: a deadline (end of a UK day) is acted on within the hour after it passes. */
-export const closeCyclesTimer = reviewJobTimer('calendar', 'close-cycle');
-/** Every five minutes: staff edits in the Applications list (decisions, information requests). */
-export const staffEditsTimer = reviewJobTimer('decisions', 'information-requests');
+export const closeCyclesTimer = reviewJobTimer('close-cycle');
+/**
+ * Every five minutes: staff edits in the review calendar (moved dates are announced at once,
+ * invalid rows, reviews resuming) and in the Applications list (decisions, information requests).
+ */
+export const staffEditsTimer = reviewJobTimer('calendar', 'decisions', 'information-requests');
 /** Daily: awards that expired yesterday, withdrawn applications. */
 export const awardLifecycleTimer = reviewJobTimer('awards');
 /** Monday morning: the staff digest. */

@@ -138,9 +138,11 @@ export function createRuntime(config: Config): Runtime {
       access,
       outgoing,
       staff,
+      state: serviceState,
       intents: {
         done: async (intent) => (await sentMail.get(intent))?.state === 'sent',
         once: (intent, action) => sentMail.once(intent, action, new Date()),
+        onceAmong: (intent, claimant, action) => sentMail.onceAmong(intent, claimant, action, new Date()),
       },
       catalogue,
       settings: {

@@ -390,3 +390,90 @@ export function cyclePublishedCard(input: CyclePublishedCardInput): TeamsWebhook
     input.listUrl === undefined ? [] : [openUrl('Open Applications list', input.listUrl)],
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Staff changed a published cycle's dates
+// ---------------------------------------------------------------------------------------------
+
+/** Which of a cycle's dates staff changed, in the calendar's own words. */
+export type CalendarDateField = 'Submission deadline' | 'Review start' | 'Review end' | 'Decisions open' | 'Decisions close';
+
+export interface CycleDatesChangedCardInput {
+  cycle: { name: string };
+  /** Each date that changed, from what the calendar said before to what it says now. */
+  changes: readonly { field: CalendarDateField; from: UkDate; to: UkDate }[];
+  /** Applicants emailed the new submission deadline (open applications targeting the cycle). */
+  toldOfDeadline: number;
+  /** Applicants emailed that decisions come later than they were told. */
+  toldOfDecisions: number;
+  calendarUrl: string;
+}
+
+export function cycleDatesChangedCard(input: CycleDatesChangedCardInput): TeamsWebhookPayload {
+  const deadline = count(input.toldOfDeadline);
+  const decisions = count(input.toldOfDecisions);
+  const told =
+    deadline + decisions === 0
+      ? 'No applicant needed an email.'
+      : [
+          deadline > 0 ? `weqs emailed ${plural(deadline, 'applicant')} the new submission deadline.` : '',
+          decisions > 0 ? `weqs emailed ${plural(decisions, 'applicant')} that decisions come later than they were told.` : '',
+        ]
+          .filter((sentence) => sentence !== '')
+          .join(' ');
+  return toPayload(
+    [
+      heading(`Review calendar dates changed: ${clipLine(input.cycle.name, CAP.cycle)}`),
+      paragraph(escapeCardText(`Someone changed the dates of a published cycle in the review calendar. ${told}`)),
+      factSet(input.changes.map((change) => [change.field, `${short(change.from)} → ${short(change.to)}`] as const)),
+      subheading('What to do'),
+      paragraph(escapeCardText('Nothing, if the change was meant. If it was a mistake, put the dates back: applicants are emailed again only about a date they have not been told yet.')),
+    ],
+    [openUrl('Open review calendar', input.calendarUrl)],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A further-information due date after the decision window
+// ---------------------------------------------------------------------------------------------
+
+export interface InformationDueAfterDecisionsCardInput {
+  organisationName: string;
+  reference: string;
+  cycle: { name: string; decisionsClose: UkDate };
+  /** The due date staff set for the further information. */
+  dueOn: UkDate;
+  listUrl: string;
+}
+
+export function informationDueAfterDecisionsCard(input: InformationDueAfterDecisionsCardInput): TeamsWebhookPayload {
+  const organisation = untrusted(input.organisationName, CAP.organisation);
+  const reference = untrusted(input.reference, CAP.reference);
+  return toPayload(
+    [
+      heading('Further information is due after the decision window closes'),
+      {
+        type: 'Container',
+        style: 'warning',
+        items: [
+          paragraph(
+            `${escapeCardText('The further information asked of')} ${organisation} (${reference}) ${escapeCardText(
+              `is due on ${short(input.dueOn)}, after the decision window of ${cycleName(input.cycle.name)} closes at the end of ${short(input.cycle.decisionsClose)}. weqs has sent the request as it stands.`,
+            )}`,
+          ),
+        ],
+      },
+      factSet([
+        ['Organisation', organisation],
+        ['Reference', reference],
+        ['Information due', short(input.dueOn)],
+        ['Decision window closes', short(input.cycle.decisionsClose)],
+      ]),
+      subheading('What to do'),
+      paragraph(
+        escapeCardText('If the date is a mistake, change the due date in the Applications list (the applicant is sent the corrected request). Otherwise extend the decision window in the review calendar, or expect this decision to be sent late.'),
+      ),
+    ],
+    [openUrl('Open Applications list', input.listUrl)],
+  );
+}

@@ -171,6 +171,19 @@ function newRequestSteps(organisation: string, details: NewRequestDetails, opens
   ];
 }
 
+/** What applicants read while no future cycle is published: staff's wording (WEQS_REVIEWS_PAUSED_MESSAGE) or ours. */
+export interface ReviewsPausedWording {
+  /** True when no future review cycle is published: say reviews are paused, not "the next review cycle". */
+  reviewsPaused?: boolean;
+  /** Staff's wording for the pause; defaults to `reviewsPausedText`. */
+  reviewsPausedMessage?: string;
+}
+
+function pausedBlocks(wording: ReviewsPausedWording): Block[] {
+  const message = wording.reviewsPausedMessage === undefined ? [] : paragraphsOf(wording.reviewsPausedMessage);
+  return message.length > 0 ? message : [p(reviewsPausedText)];
+}
+
 function nextDeadline(cycle: CycleDeadline): Block {
   return p(
     strong(`The next submission deadline is ${endOf(cycle.submissionDeadline)}.`),
@@ -415,6 +428,11 @@ export interface DeadlineReminderEmailInput extends ApplicationEmailBase {
   aimLevel?: AwardLevel;
   /** Ends the sentence "To stop these reminders, …", e.g. `reply with "STOP REMINDERS" in the subject`. */
   stopInstruction: string;
+  /**
+   * False when no cycle after this one is published: an application not ready at the deadline
+   * waits, still open, until one is (reviews are paused), rather than moving to a named cycle.
+   */
+  laterCyclePublished?: boolean;
 }
 
 export function deadlineReminderEmail(input: DeadlineReminderEmailInput): EmailContent {
@@ -426,6 +444,7 @@ export function deadlineReminderEmail(input: DeadlineReminderEmailInput): EmailC
   const readiness = input.readiness;
   const aim = input.aimLevel ?? defaultAimLevel(readiness);
   const moved = input.movedFrom !== undefined;
+  const laterCycle = input.laterCyclePublished !== false;
   const subject = subjectFor(`${moved ? 'New submission deadline' : 'Submission deadline'} ${when}`, input.organisationName, input.reference);
 
   const blocks: Block[] = [
@@ -454,12 +473,16 @@ export function deadlineReminderEmail(input: DeadlineReminderEmailInput): EmailC
       ? [
           p('At the deadline, your application will go into review, and we will review what is in your folder then. You can keep adding and improving evidence until the deadline.'),
           p(
-            'From the deadline, your folder will be read-only: you will be able to open it, but not change it. If your application is no longer ready at the deadline, it will move to the next review cycle instead.',
+            laterCycle
+              ? 'From the deadline, your folder will be read-only: you will be able to open it, but not change it. If your application is no longer ready at the deadline, it will move to the next review cycle instead.'
+              : 'From the deadline, your folder will be read-only: you will be able to open it, but not change it. If your application is no longer ready at the deadline, it will stay open and wait until new review dates are published, and we will email you then.',
           ),
         ]
       : [
           p(
-            'If your application is still not ready at the deadline, we will not review it in this cycle. It will move to the next review cycle, and we will email you.',
+            laterCycle
+              ? 'If your application is still not ready at the deadline, we will not review it in this cycle. It will move to the next review cycle, and we will email you.'
+              : 'If your application is still not ready at the deadline, we will not review it in this cycle. No later review cycle has been published yet, so your application will stay open and wait until new review dates are published. We will email you then.',
           ),
         ]),
 
@@ -657,6 +680,8 @@ export interface DecisionEmailInput extends ApplicationEmailBase, NewRequestDeta
   digitalLogoUrl?: string;
   /** Only read when not awarded: where a new application would be reviewed. */
   nextCycle?: CycleDeadline;
+  /** Only read when not awarded and there is no `nextCycle`: whether reviews are paused, and staff's wording. */
+  paused?: ReviewsPausedWording;
 }
 
 export function decisionEmail(input: DecisionEmailInput): EmailContent {
@@ -725,7 +750,7 @@ function notAwardedEmail(input: DecisionEmailInput): EmailContent {
     h2('Applying again'),
     p(`You can apply again when you are ready. ${CURRENT_EVIDENCE_RULE}`),
     ...newRequestSteps(organisation, input),
-    input.nextCycle === undefined ? p('We will tell you the review dates when you apply.') : nextDeadline(input.nextCycle),
+    ...(input.nextCycle !== undefined ? [nextDeadline(input.nextCycle)] : input.paused?.reviewsPaused === true ? pausedBlocks(input.paused) : [p('We will tell you the review dates when you apply.')]),
     ...getHelp(input.supportAddress, reference),
     ...signOff(),
   ];
@@ -746,6 +771,8 @@ export interface AwardExpiryReminderEmailInput extends ApplicationEmailBase, New
   renewalOpensOn?: UkDate;
   /** True when no future review cycle is published: say reviews are paused, not "the next cycle". */
   reviewsPaused?: boolean;
+  /** Staff's wording for the pause (WEQS_REVIEWS_PAUSED_MESSAGE); defaults to `reviewsPausedText`. */
+  reviewsPausedMessage?: string;
 }
 
 export function awardExpiryReminderEmail(input: AwardExpiryReminderEmailInput): EmailContent {
@@ -766,9 +793,10 @@ export function awardExpiryReminderEmail(input: AwardExpiryReminderEmailInput): 
     p(
       strong(openNow ? 'You can apply to renew it now.' : `You can apply to renew it from ${longDate(opensOn)}.`),
       input.reviewsPaused === true
-        ? ` Renewing means applying again: we set up a new application. ${reviewsPausedText}`
+        ? ' Renewing means applying again: we set up a new application.'
         : ' Renewing means applying again: we set up a new application, and review it in the next review cycle.',
     ),
+    ...(input.reviewsPaused === true ? pausedBlocks(input) : []),
     ...newRequestSteps(organisation, input, openNow ? undefined : longDate(opensOn)),
 
     h2('If you do not renew'),
@@ -788,6 +816,8 @@ export interface AwardExpiredEmailInput extends ApplicationEmailBase, NewRequest
   /** The last UK day the award was current. */
   expiredOn: UkDate;
   nextCycle?: CycleDeadline;
+  /** Read when there is no `nextCycle`: whether reviews are paused, and staff's wording. */
+  paused?: ReviewsPausedWording;
 }
 
 export function awardExpiredEmail(input: AwardExpiredEmailInput): EmailContent {
@@ -803,7 +833,7 @@ export function awardExpiredEmail(input: AwardExpiredEmailInput): EmailContent {
     h2('Applying again'),
     p('You can apply again at any time.'),
     ...newRequestSteps(organisation, input),
-    ...(input.nextCycle === undefined ? [] : [nextDeadline(input.nextCycle)]),
+    ...(input.nextCycle !== undefined ? [nextDeadline(input.nextCycle)] : input.paused?.reviewsPaused === true ? pausedBlocks(input.paused) : []),
     ...getHelp(input.supportAddress, reference),
     ...signOff(),
   ];
@@ -819,6 +849,8 @@ export interface AwardCurrentEmailInput extends ApplicationEmailBase, NewRequest
   awardedOn: UkDate;
   expiresOn: UkDate;
   renewalOpensOn: UkDate;
+  /** Whether reviews are paused (no future cycle published), and staff's wording. */
+  paused?: ReviewsPausedWording;
 }
 
 export function awardCurrentEmail(input: AwardCurrentEmailInput): EmailContent {
@@ -837,6 +869,7 @@ export function awardCurrentEmail(input: AwardCurrentEmailInput): EmailContent {
 
     h2('Renewing your award'),
     p(`You can apply to renew from ${longDate(input.renewalOpensOn)}. We will remind you before your award expires.`),
+    ...(input.paused?.reviewsPaused === true ? pausedBlocks(input.paused) : []),
     ...newRequestSteps(organisation, input, longDate(input.renewalOpensOn)),
     p('If you think this is wrong (for example, if you work for a different organisation with a similar name), email ', email(input.supportAddress), '.'),
     ...getHelp(input.supportAddress, reference),
@@ -913,3 +946,63 @@ export function remindersStoppedEmail(input: RemindersStoppedEmailInput): EmailC
   return render(subject, blocks);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// 12. Submission deadline moved
+// ---------------------------------------------------------------------------------------------
+
+export interface DeadlineMovedEmailInput extends ApplicationEmailBase {
+  cycle: { name: string };
+  /** The deadline's UK date as the calendar had it before staff moved it. */
+  previousDeadline: UkDate;
+  /** The instant submissions now close: the end of the new deadline's UK day. */
+  submissionDeadline: Date;
+  folderUrl?: string;
+}
+
+export function deadlineMovedEmail(input: DeadlineMovedEmailInput): EmailContent {
+  const organisation = clipLine(input.organisationName, CAP.organisation);
+  const reference = clipLine(input.reference, CAP.reference);
+  const subject = subjectFor('Your submission deadline has changed', input.organisationName, input.reference);
+  const blocks: Block[] = [
+    h1('Your submission deadline has changed'),
+    greeting(input.requesterName),
+    p('We have changed the submission deadline for our ', value(clipLine(input.cycle.name, CAP.cycleName)), ' review, which your application for ', value(organisation), ' is in.'),
+    p(strong(`The deadline has moved from ${longDate(input.previousDeadline)} to ${longDate(input.submissionDeadline)}.`)),
+    p(strong(`The new deadline is ${endOf(input.submissionDeadline)}.`), ' You can keep adding evidence to your folder until then.'),
+    p(`${CURRENT_EVIDENCE_RULE} For the new deadline that is on or after ${longDate(currentFromDate(input.submissionDeadline))}.`),
+    ...(input.folderUrl === undefined || input.folderUrl === '' ? [] : [folderLink(input.folderUrl)]),
+    ...getHelp(input.supportAddress, reference),
+    ...signOff(),
+  ];
+  return render(subject, blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13. Decision window moved later
+// ---------------------------------------------------------------------------------------------
+
+export interface DecisionWindowMovedEmailInput extends ApplicationEmailBase {
+  cycle: { name: string };
+  /** The decision window as the calendar had it, which the applicant was told. */
+  previous: { decisionsOpen: UkDate; decisionsClose: UkDate };
+  /** The decision window as the calendar has it now. */
+  current: { decisionsOpen: UkDate; decisionsClose: UkDate };
+}
+
+export function decisionWindowMovedEmail(input: DecisionWindowMovedEmailInput): EmailContent {
+  const organisation = clipLine(input.organisationName, CAP.organisation);
+  const reference = clipLine(input.reference, CAP.reference);
+  const subject = subjectFor('Our decision will come later than planned', input.organisationName, input.reference);
+  const blocks: Block[] = [
+    h1('Our decision will come later than planned'),
+    greeting(input.requesterName),
+    p('We have changed the dates for decisions in our ', value(clipLine(input.cycle.name, CAP.cycleName)), ' review, which your application for ', value(organisation), ' is in.'),
+    p(`We told you we would send our decision between ${longDate(input.previous.decisionsOpen)} and ${longDate(input.previous.decisionsClose)}.`),
+    p(strong(`We will now send you our decision between ${longDate(input.current.decisionsOpen)} and ${longDate(input.current.decisionsClose)}.`)),
+    p('You do not need to do anything.'),
+    ...getHelp(input.supportAddress, reference),
+    ...signOff(),
+  ];
+  return render(subject, blocks);
+}

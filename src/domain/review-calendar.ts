@@ -438,10 +438,12 @@ function describeCycle(cycle: ReviewCycle, index: number): string {
  * - IDs must be unique (compared ignoring case); every row sharing an ID is rejected, because
  *   applications refer to cycles by ID and we cannot tell which row is meant.
  * - Published cycles may not overlap. A cycle occupies the days from its submission deadline to
- *   the day its decisions close; the next cycle's deadline must fall after that. This keeps at
- *   most one cycle in review or in its decision window at any moment, and deadlines strictly
- *   increasing. Both cycles of an overlapping pair are rejected: we cannot tell which dates are
- *   the mistake, and acting on either could send applicants a wrong deadline.
+ *   the day its review ends; the next cycle's deadline must fall after that. This keeps at most
+ *   one cycle in review at any moment, and deadlines strictly increasing. A decision window may
+ *   run on into the next cycle's submission period and review, so staff can extend it (decisions
+ *   are sent by each application's own cycle). Both cycles of an overlapping pair are rejected:
+ *   we cannot tell which dates are the mistake, and acting on either could send applicants a
+ *   wrong deadline.
  * Draft and cancelled cycles are exempt from the overlap rule (they drive nothing).
  */
 export function parseReviewCalendar(rows: readonly unknown[]): ParsedReviewCalendar {
@@ -486,11 +488,11 @@ export function parseReviewCalendar(rows: readonly unknown[]): ParsedReviewCalen
   for (const [index, cycle] of candidates) {
     for (const [otherIndex, other] of candidates) {
       if (otherIndex === index) continue;
-      const overlaps = cycle.submissionDeadline <= other.decisionsClose && other.submissionDeadline <= cycle.decisionsClose;
+      const overlaps = cycle.submissionDeadline <= other.reviewEnd && other.submissionDeadline <= cycle.reviewEnd;
       if (!overlaps) continue;
       addReason(
         index,
-        `Overlaps ${describeCycle(other, otherIndex)}, which runs from its deadline ${short(other.submissionDeadline)} to decisions closing ${short(other.decisionsClose)}: a cycle's deadline must come after the previous cycle's decisions close.`,
+        `Overlaps ${describeCycle(other, otherIndex)}, which runs from its deadline ${short(other.submissionDeadline)} to its review ending ${short(other.reviewEnd)}: a cycle's deadline must come after the previous cycle's review ends.`,
       );
     }
   }

@@ -398,6 +398,7 @@ async function awardCurrent(
   deps: InboundDependencies,
 ): Promise<Decision> {
   const requesterName = firstName(email.from.name);
+  const reviewsPaused = nextSubmissionCycle(await deps.calendar(), new Date(email.receivedAt)) === undefined;
   const content = awardCurrentEmail({
     ...(requesterName ? { requesterName } : {}),
     organisationName: existing.organisationName,
@@ -410,6 +411,7 @@ async function awardCurrent(
     awardedOn: addUkYears(decision.expiresOn, -2),
     expiresOn: decision.expiresOn,
     renewalOpensOn: decision.renewalOpensOn,
+    paused: { reviewsPaused, ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}) },
   });
   await reply(email, key, content, deps);
   await markOutcome(email, 'award-current', deps);
@@ -539,7 +541,8 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       reference,
       ...(claim.requesterName ? { requesterName: claim.requesterName } : {}),
       requesterEmail: claim.requesterAddress,
-      issuedOn: deps.now(),
+      // Issued as of the request's arrival, like its cycle and reference year, so a retry builds the same form.
+      issuedOn: received,
       catalogue,
       ...(cycle ? { nextDeadline: formatUkDate(cycle.submissionDeadline, 'medium') } : {}),
     });

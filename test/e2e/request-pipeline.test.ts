@@ -4,8 +4,11 @@ import { defaultSweepGraceSeconds } from '../../src/config.js';
 import { displayOrganisationName } from '../../src/domain/organisation-display.js';
 import { gpPracticesNamed, openTrusts } from '../support/nhs-reference.js';
 import type { ReferenceOrganisation } from '../support/nhs-reference.js';
-import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, inboxMessage, mailTo, outcomeOf } from '../support/pipeline.js';
-import { startStack } from '../support/stack.js';
+import { applicationForms, applicationRows, cardsTitled, deliverAndWait, evidenceRoot, inboxMessage, mailTo, outcomeOf } from '../support/pipeline.js';
+import { readFile } from 'node:fs/promises';
+import { parseReviewCalendarFile } from '../../src/domain/review-calendar-file.js';
+import { applicationDates, calendarDates, datesFound, inventedDates, inventedDatesInForm } from '../support/calendar-dates.js';
+import { exampleCalendarFile, startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
 /**
@@ -290,5 +293,18 @@ describe('the request pipeline', () => {
     expect(log.filter((entry) => entry.status === 401 || entry.status === 403)).toEqual([]);
     expect(log.flatMap((entry) => entry.batch ?? []).filter((step) => step.status === 401 || step.status === 403)).toEqual([]);
     expect(log.filter((entry) => entry.path.startsWith('/v1.0/users/')).every((entry) => entry.path.startsWith(`/v1.0/users/${encodeURIComponent(stack.settings.WEQS_INBOX_ADDRESS ?? '')}`))).toBe(true);
+  });
+
+  it('wrote no date in any email or card that is not in the calendar under test (the example calendar)', async () => {
+    const state = await stack.env.control.state();
+    const { rows } = parseReviewCalendarFile(JSON.parse(await readFile(exampleCalendarFile, 'utf8')) as unknown);
+    const allowed = new Set([...calendarDates(rows as Record<string, unknown>[]), ...applicationDates(applicationRows(state))]);
+    expect(state.outbound.length).toBeGreaterThan(10);
+    expect(inventedDates(state, allowed)).toEqual([]);
+    const forms = await applicationForms(stack);
+    expect(forms.length).toBeGreaterThan(0);
+    expect(forms.flatMap((form) => inventedDatesInForm(form.name, form.docx, form.createdAt, allowed))).toEqual([]);
+    // The check read dates (the forms' own issue dates at least): it did not pass by finding none.
+    expect(datesFound(state, forms.map((form) => form.docx))).toBeGreaterThan(0);
   });
 });

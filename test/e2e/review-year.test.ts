@@ -12,7 +12,8 @@ import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
 import { runReviewJob } from '../../src/workflows/review/review-jobs.js';
 import type { ReviewJobName } from '../../src/workflows/review/review-jobs.js';
-import { applicationRows, cardsTitled, evidenceRoot, outcomeOf } from '../support/pipeline.js';
+import { applicationDates, calendarDates, datesFound, inventedDates, inventedDatesInForm } from '../support/calendar-dates.js';
+import { applicationForms, applicationRows, cardsTitled, evidenceRoot, outcomeOf } from '../support/pipeline.js';
 import { startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 import { fillApplicationForm } from '../support/word.js';
@@ -32,6 +33,9 @@ const calendar = [
   { id: 'sim-bad', name: 'Typo cycle', submissionDeadline: '2028-05-18', reviewStart: '2028-06-01', reviewEnd: '2028-07-27', decisionsOpen: '2028-05-01', decisionsClose: '2028-05-14' },
   { id: 'sim-c9', name: 'Autumn 2029', submissionDeadline: '2029-09-17', reviewStart: '2029-10-01', reviewEnd: '2029-11-23', decisionsOpen: '2029-11-26', decisionsClose: '2029-12-07' },
 ];
+
+/** Staff move the autumn deadline by two weeks, recording where it was. */
+const autumnMoved = { submissionDeadline: '2027-09-20', extendedFrom: '2027-09-06' };
 
 const groups = ['gold', 'bronze', 'few', 'stale', 'noform', 'optout'] as const;
 type Group = (typeof groups)[number];
@@ -279,7 +283,7 @@ describe('a simulated review year', () => {
     expect((await outbound()).length).toBe(before);
   }, 120_000);
 
-  it('handles a moved deadline: reminders already sent stay sent, the new date gets its own', async () => {
+  it('handles a moved deadline: applicants are told at once, reminders already sent stay sent, the new date gets its own', async () => {
     await everyDay('2027-08-01', '2027-08-24', ['calendar', 'reminders']);
     // Staff move the autumn deadline by two weeks.
     const rows = await runtime.calendarList.rows();
@@ -287,8 +291,23 @@ describe('a simulated review year', () => {
     const site = await runtime.site();
     const lists = (await stack.env.graph.api(`/sites/${site.siteId}/lists`).get()) as { value: { id: string; displayName: string }[] };
     const calendarList = lists.value.find((list) => list.displayName === 'Review calendar');
-    await stack.env.graph.api(`/sites/${site.siteId}/lists/${calendarList?.id ?? ''}/items/${String(autumn?.id)}/fields`).patch({ SubmissionDeadline: '2027-09-20T12:00:00Z', ExtendedFrom: '2027-09-06T12:00:00Z' });
+    await stack.env.graph.api(`/sites/${site.siteId}/lists/${calendarList?.id ?? ''}/items/${String(autumn?.id)}/fields`).patch({ SubmissionDeadline: `${autumnMoved.submissionDeadline}T12:00:00Z`, ExtendedFrom: `${autumnMoved.extendedFrom}T12:00:00Z` });
+    // The next calendar watch (every five minutes) tells each open application in the cycle, once,
+    // however many runs overlap.
+    await Promise.all([run('2027-08-24', ['calendar'], 13), run('2027-08-24', ['calendar'], 13)]);
+    await run('2027-08-24', ['calendar'], 14);
+    const waiting = applicationRows(await stack.env.control.state()).filter((candidate) => candidate.Status === 'Open' && candidate.TargetCycle === 'sim-c2');
+    expect(waiting.length).toBeGreaterThanOrEqual(12);
+    const movedNotices = async (): Promise<EmulatorState['outbound']> => (await outbound()).filter((mail) => /^Your submission deadline has changed/.test(mail.subject));
+    const told = await movedNotices();
+    expect(told.map((mail) => mail.to.join()).sort()).toEqual(waiting.map((candidate) => String(candidate.RequesterEmail)).sort());
+    for (const mail of told) {
+      expect(ukDateOf(new Date(mail.submittedAt))).toBe('2027-08-24');
+      expect(mail.text?.replace(/\s+/g, ' ')).toContain('The deadline has moved from Monday 6 September 2027 to Monday 20 September 2027.');
+    }
+    expect(cardsTitled(await stack.env.control.state(), /Review calendar dates changed: Autumn 2027/)).toHaveLength(1);
     await everyDay('2027-08-25', '2027-09-21', ['calendar', 'reminders', 'close-cycle']);
+    expect(await movedNotices()).toHaveLength(told.length);
     for (const org of [...organisations.filter((candidate) => ['few', 'stale', 'noform'].includes(candidate.group))]) {
       const autumnReminders = (await sentTo(org, /^(New )?submission deadline/i)).filter((day) => day >= '2027-08-01');
       expect(autumnReminders).toEqual(['2027-08-09', '2027-08-23', '2027-08-25', '2027-09-06', '2027-09-13', '2027-09-19']);
@@ -322,4 +341,17 @@ describe('a simulated review year', () => {
     expect(renewal?.TargetCycle).toBe('sim-c9');
     expect(evidenceRoot(state).children.some((node) => node.name === `${orgOf('gold', 1).name} ${String(renewal?.Reference)}`)).toBe(true);
   }, 400_000);
+
+  it('wrote no date in any email or card that is not in the calendar under test or derived from staff-owned data', async () => {
+    const state = await stack.env.control.state();
+    // The evidence was dated by the days it was uploaded (the readiness summaries list stale documents with their dates).
+    const evidenceDays = ['2025-06-01', '2027-02-10'];
+    const allowed = new Set([...calendarDates([...calendar, autumnMoved]), ...applicationDates(applicationRows(state)), ...evidenceDays]);
+    expect(state.outbound.length).toBeGreaterThan(100);
+    expect(inventedDates(state, allowed)).toEqual([]);
+    const forms = await applicationForms(stack);
+    expect(forms.length).toBeGreaterThanOrEqual(organisations.length);
+    expect(forms.flatMap((form) => inventedDatesInForm(form.name, form.docx, form.createdAt, allowed))).toEqual([]);
+    expect(datesFound(state, forms.map((form) => form.docx))).toBeGreaterThan(1000);
+  });
 });

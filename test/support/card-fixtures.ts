@@ -1,7 +1,9 @@
 import { parseReviewCalendar, ukEndOfDay } from '../../src/domain/review-calendar.js';
 import {
   cycleClosedCard,
+  cycleDatesChangedCard,
   cyclePublishedCard,
+  informationDueAfterDecisionsCard,
   invalidCalendarRowsCard,
   lateDecisionCard,
   reviewsPausedCard,
@@ -117,6 +119,23 @@ export function everyCard(text?: string): Record<string, TeamsWebhookPayload> {
     cyclePublished: cyclePublishedCard({
       cycle: { name: t('2027/28 Cycle 1'), submissionDeadline: ukEndOfDay('2027-05-18'), decisionsOpen: '2027-07-28', decisionsClose: '2027-08-11' },
       waitingApplicants: 4,
+      listUrl: LIST_URL,
+    }),
+    cycleDatesChanged: cycleDatesChangedCard({
+      cycle: { name: t('2027/28 Cycle 1') },
+      changes: [
+        { field: 'Submission deadline', from: '2027-05-18', to: '2027-06-01' },
+        { field: 'Decisions close', from: '2027-08-11', to: '2027-08-25' },
+      ],
+      toldOfDeadline: 3,
+      toldOfDecisions: 1,
+      calendarUrl: CALENDAR_URL,
+    }),
+    informationDueAfterDecisions: informationDueAfterDecisionsCard({
+      organisationName: t('Northshire Hospitals NHS Foundation Trust'),
+      reference: 'WEQS-2027-0001',
+      cycle: { name: t('2027/28 Cycle 1'), decisionsClose: '2027-08-11' },
+      dueOn: '2027-08-20',
       listUrl: LIST_URL,
     }),
   };

@@ -1,3 +1,4 @@
+import { ResponseType } from '@microsoft/microsoft-graph-client';
 import type { EmulatorDriveNode, EmulatorState, InboundEmail } from '../../dev/emulator-client.js';
 import { InboundLedger } from '../../src/storage/inbound-ledger.js';
 import type { InboundRecord } from '../../src/storage/inbound-ledger.js';
@@ -47,4 +48,19 @@ export function mailTo(state: EmulatorState, address: string): EmulatorState['ou
 
 export function cardsTitled(state: EmulatorState, title: RegExp): unknown[] {
   return state.teams.filter((post) => title.test(JSON.stringify(post.card)));
+}
+
+/** Every application form in the evidence library, as stored, with when it was created (Graph's createdDateTime). */
+export async function applicationForms(stack: Stack): Promise<{ name: string; docx: Uint8Array; createdAt: string }[]> {
+  const state = await stack.env.control.state();
+  const drive = state.sites[0]?.drives.find((candidate) => candidate.name === 'Application evidence');
+  if (!drive) throw new Error('no evidence library');
+  const forms = drive.root.children.flatMap((folder) => folder.children.filter((node) => node.name === 'Application form.docx').map((node) => ({ folder: folder.name, id: node.id })));
+  return Promise.all(
+    forms.map(async (form) => {
+      const item = (await stack.env.graph.api(`/drives/${drive.id}/items/${form.id}`).get()) as { createdDateTime: string };
+      const content = (await stack.env.graph.api(`/drives/${drive.id}/items/${form.id}/content`).responseType(ResponseType.ARRAYBUFFER).get()) as ArrayBuffer;
+      return { name: `${form.folder}/Application form.docx`, docx: new Uint8Array(content), createdAt: item.createdDateTime };
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { awardExpiredEmail } from '../../domain/cycle-emails.js';
 import type { AwardLevel } from '../../domain/award.js';
-import { ukDateOf } from '../../domain/review-calendar.js';
+import { deadlineInstant, nextSubmissionCycle, ukDateOf } from '../../domain/review-calendar.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
@@ -13,6 +13,7 @@ import { statusFilter } from './review-dependencies.js';
  */
 export async function updateAwardLifecycle(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
   const today = ukDateOf(options.now);
+  const next = nextSubmissionCycle((await deps.calendar()).cycles, options.now);
   const actions: JobAction[] = [];
   for (const item of await deps.applications.query(statusFilter('Decided', 'Withdrawn'))) {
     const { fields } = item;
@@ -40,6 +41,8 @@ export async function updateAwardLifecycle(deps: ReviewDependencies, options: Jo
           expiredOn: expiresOn,
           inboxAddress: deps.settings.inboxAddress,
           ...(fields.OdsCode ? { odsCode: fields.OdsCode } : {}),
+          ...(next ? { nextCycle: { name: next.name, submissionDeadline: deadlineInstant(next) } } : {}),
+          paused: { reviewsPaused: next === undefined, ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}) },
           supportAddress: deps.settings.inboxAddress,
         }),
       );

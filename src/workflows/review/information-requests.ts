@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { informationRequestedEmail } from '../../domain/cycle-emails.js';
-import { ukDateOf, ukEndOfDay } from '../../domain/review-calendar.js';
+import { informationDueAfterDecisionsCard } from '../../domain/cycle-cards.js';
+import { findCycle, ukDateOf, ukEndOfDay } from '../../domain/review-calendar.js';
+import type { UkDate } from '../../domain/review-calendar.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { setApplicantAccess } from '../folder-access.js';
@@ -37,6 +39,7 @@ export async function handleInformationRequests(deps: ReviewDependencies, option
     if (!open && (!wasOpened || (await deps.intents.done(closed)))) continue;
     const action: JobAction = { job: 'information-requests', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: open ? `asks for more information by ${dueOn}; folder open for edits` : 'information window over; folder read-only again' };
     actions.push(action);
+    if (open && !wasOpened) await warnIfDueAfterDecisions(deps, item, dueOn, key, action, options);
     if (options.dryRun) continue;
     try {
       const claim = await deps.claims.get(fields.OrganisationKey);
@@ -70,4 +73,24 @@ export async function handleInformationRequests(deps: ReviewDependencies, option
     }
   }
   return actions;
+}
+
+/**
+ * A due date after the cycle's decision window closes is probably a mistake (or the decision will
+ * be late): staff are warned once per request, in the log and with a card. The request still goes.
+ */
+async function warnIfDueAfterDecisions(deps: ReviewDependencies, item: ApplicationItem, dueOn: UkDate, key: string, action: JobAction, options: JobOptions): Promise<void> {
+  const { fields } = item;
+  const cycle = fields.TargetCycle ? findCycle((await deps.calendar()).cycles, fields.TargetCycle) : undefined;
+  if (!cycle || dueOn <= cycle.decisionsClose) return;
+  action.action += `; due after ${cycle.name}'s decision window closes (${cycle.decisionsClose}): staff warned`;
+  if (options.dryRun) return;
+  logger().warn({ reference: fields.Reference, cycle: cycle.id, dueOn, decisionsClose: cycle.decisionsClose }, "further information is due after the cycle's decision window closes");
+  try {
+    await deps.intents.once(`information-due-late:${fields.Reference}:${key}`, async () =>
+      deps.staff.post(informationDueAfterDecisionsCard({ organisationName: fields.Title, reference: fields.Reference, cycle: { name: cycle.name, decisionsClose: cycle.decisionsClose }, dueOn, listUrl: await deps.settings.listUrl() })),
+    );
+  } catch (error) {
+    logger().warn({ err: error, reference: fields.Reference }, 'the staff card about a late information due date could not be posted (the warning above stands)');
+  }
 }

@@ -22,8 +22,15 @@ export interface ReviewDependencies {
   access: FolderAccessDependencies;
   outgoing: OutgoingMail;
   staff: StaffNotifier;
+  /** Small values kept between runs: the review calendar's dates as last seen, to notice staff moving them. */
+  state: { get(name: string): Promise<string | undefined>; set(name: string, value: string): Promise<void> };
   /** Whether a one-off action (email, card) was already done, and recording it after doing it. */
-  intents: { done(intent: string): Promise<boolean>; once(intent: string, action: () => Promise<void>): Promise<void> };
+  intents: {
+    done(intent: string): Promise<boolean>;
+    once(intent: string, action: () => Promise<void>): Promise<void>;
+    /** Like `once` for runs that may overlap: only the claimant that records the intent first does it (lost, not repeated, if it crashes). */
+    onceAmong(intent: string, claimant: string, action: () => Promise<void>): Promise<void>;
+  };
   /** The loaded criteria catalogue, or the six-section stand-in that points to the framework document. */
   catalogue: () => Promise<CriteriaCatalogue>;
   settings: {

@@ -89,6 +89,7 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
           ...(deps.settings.awardingBody ? { awardingBody: deps.settings.awardingBody } : {}),
           ...(deps.settings.digitalLogoUrl ? { digitalLogoUrl: deps.settings.digitalLogoUrl } : {}),
           ...(next ? { nextCycle: { name: next.name, submissionDeadline: deadlineInstant(next) } } : {}),
+          paused: { reviewsPaused: next === undefined, ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}) },
           supportAddress: deps.settings.inboxAddress,
         }),
         decidedAt,

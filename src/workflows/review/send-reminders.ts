@@ -79,6 +79,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
         readiness,
         supportAddress: deps.settings.inboxAddress,
         stopInstruction: stopRemindersInstruction,
+        laterCyclePublished: cycles.some((other) => other.status === 'published' && other.submissionDeadline > reminder.deadlineDate),
       });
       action.action += ` (${await sendToApplicant(deps, item, intent, content)})`;
     } catch (error) {
@@ -104,6 +105,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
         daysLeft: reminder.daysLeft,
         renewalOpensOn: renewalOpensOn(reminder.awardExpiresOn),
         reviewsPaused: nextSubmissionCycle(cycles, now) === undefined,
+        ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}),
         inboxAddress: deps.settings.inboxAddress,
         ...(item.fields.OdsCode ? { odsCode: item.fields.OdsCode } : {}),
         supportAddress: deps.settings.inboxAddress,

@@ -4,13 +4,15 @@ import { reviewsResumedEmail } from '../../domain/cycle-emails.js';
 import { deadlineInstant, nextSubmissionCycle } from '../../domain/review-calendar.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';
+import { announceCalendarChanges } from './calendar-changes.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
 import { statusFilter } from './review-dependencies.js';
 
 /**
- * Watches the calendar staff edit: invalid rows are reported to staff once (with the reasons), and
- * when a cycle is published after a pause, the applications waiting without a target cycle are
- * given it and their applicants told.
+ * Watches the calendar staff edit: invalid rows are reported to staff once (with the reasons);
+ * moved dates of a published cycle are announced (`calendar-changes.ts`); and when a cycle is
+ * published after a pause, the applications waiting without a target cycle are given it and
+ * their applicants told.
  */
 export async function watchCalendar(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
   const { cycles, rejected } = await deps.calendar();
@@ -22,6 +24,7 @@ export async function watchCalendar(deps: ReviewDependencies, options: JobOption
       await deps.intents.once(`calendar-invalid:${fingerprint}`, async () => deps.staff.post(invalidCalendarRowsCard({ rows: rejected.map((row) => ({ label: row.label, reasons: row.reasons })), calendarUrl: await deps.settings.calendarUrl() })));
     }
   }
+  actions.push(...(await announceCalendarChanges(deps, cycles, options)));
   const next = nextSubmissionCycle(cycles, options.now);
   if (!next) return actions;
   const waiting = (await deps.applications.query(statusFilter('Open'))).filter((item) => !item.fields.TargetCycle);

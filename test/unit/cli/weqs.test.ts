@@ -11,6 +11,7 @@ function fakeRuntime(rows: unknown[]): Runtime {
     applications: { query: () => Promise.resolve([]), update: () => Promise.reject(new Error('a dry run changed the list')) },
     intents: { done: () => Promise.resolve(false), once: () => Promise.reject(new Error('a dry run recorded an intent')) },
     staff: { post: () => Promise.reject(new Error('a dry run posted a card')) },
+    state: { get: () => Promise.resolve(undefined), set: () => Promise.reject(new Error('a dry run recorded the calendar as seen')) },
     settings: { inboxAddress: 'we@nhs.example', listUrl: () => Promise.resolve(''), calendarUrl: () => Promise.resolve(''), deadlineReminderOffsets: [28], expiryReminderOffsets: [90] },
   } as unknown as ReviewDependencies;
   return { review } as unknown as Runtime;

@@ -578,6 +578,48 @@ describe('awardExpiryReminderEmail while reviews are paused', () => {
   });
 });
 
+describe('re-application answers and award emails while reviews are paused', () => {
+  const staffWording = 'Reviews are paused while the framework is refreshed.';
+
+  it('award current: says reviews are paused, in staff\'s words when set', () => {
+    const text = flat(awardCurrentEmail({ ...current, paused: { reviewsPaused: true } }).text);
+    expect(text).toContain(reviewsPausedText);
+    expect(text).not.toContain('next review cycle');
+    expect(flat(awardCurrentEmail({ ...current, paused: { reviewsPaused: true, reviewsPausedMessage: staffWording } }).text)).toContain(staffWording);
+    expect(flat(awardCurrentEmail(current).text)).not.toContain('paused');
+  });
+
+  it('award expired: says reviews are paused when no cycle is published, the next deadline when one is', () => {
+    const { nextCycle: _next, ...withoutCycle } = expired;
+    const paused = flat(awardExpiredEmail({ ...withoutCycle, paused: { reviewsPaused: true } }).text);
+    expect(paused).toContain(reviewsPausedText);
+    expect(paused).not.toMatch(/next (review cycle|submission deadline)/);
+    expect(flat(awardExpiredEmail(expired).text)).toContain('The next submission deadline is the end of Tuesday 18 May 2027 (UK time).');
+  });
+
+  it('not awarded: says reviews are paused instead of promising review dates on applying', () => {
+    const { nextCycle: _next, ...withoutCycle } = notAwarded;
+    const paused = flat(decisionEmail({ ...withoutCycle, paused: { reviewsPaused: true, reviewsPausedMessage: staffWording } }).text);
+    expect(paused).toContain(staffWording);
+    expect(paused).not.toContain('We will tell you the review dates when you apply.');
+  });
+
+  it('award expiry reminder: uses staff\'s wording for the pause when set', () => {
+    const text = flat(awardExpiryReminderEmail({ ...expiring, reviewsPaused: true, reviewsPausedMessage: staffWording }).text);
+    expect(text).toContain(staffWording);
+    expect(text).not.toContain('next review cycle');
+  });
+
+  it('deadline reminder for the last published cycle: an application not ready waits for new dates, it does not move to "the next review cycle"', () => {
+    for (const readiness of [ready, notReady]) {
+      const text = flat(deadlineReminderEmail({ ...reminder, readiness, laterCyclePublished: false }).text);
+      expect(text).not.toContain('next review cycle');
+      expect(text).toContain('wait until new review dates are published');
+      expect(flat(deadlineReminderEmail({ ...reminder, readiness }).text)).toContain('next review cycle');
+    }
+  });
+});
+
 describe('decisionEmail: the standard\'s own facts', () => {
   it('names the awarding body (NHS England by default, or the setting), and says the award is free of charge', () => {
     const text = flat(decisionEmail(gold).text);

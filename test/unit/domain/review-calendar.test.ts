@@ -369,7 +369,7 @@ describe('parseReviewCalendar', () => {
     ]);
   });
 
-  it('rejects both cycles when one starts before the other finishes sending decisions', () => {
+  it('rejects both cycles when one starts before the other finishes its review', () => {
     const { cycles, rejected } = parseReviewCalendar([
       cycleRow('a', '2027-01-18'),
       cycleRow('b', '2027-03-01'),
@@ -378,7 +378,7 @@ describe('parseReviewCalendar', () => {
     expect(cycles.map((c) => c.id)).toEqual(['c']);
     expect(rejected.map((r) => r.label)).toEqual(['Cycle a (a)', 'Cycle b (b)']);
     expect(rejected[0]?.reasons).toEqual([
-      "Overlaps 'Cycle b' (ID b, row 2), which runs from its deadline 1 Mar 2027 to decisions closing 25 May 2027: a cycle's deadline must come after the previous cycle's decisions close.",
+      "Overlaps 'Cycle b' (ID b, row 2), which runs from its deadline 1 Mar 2027 to its review ending 10 May 2027: a cycle's deadline must come after the previous cycle's review ends.",
     ]);
   });
 
@@ -388,14 +388,26 @@ describe('parseReviewCalendar', () => {
     expect(rejected).toHaveLength(2);
   });
 
-  it("rejects a deadline on the day the previous cycle's decisions close, and accepts the day after", () => {
-    const first = cycleRow('a', '2027-01-18', { decisionsClose: '2027-04-15' });
+  it("rejects a deadline on the day the previous cycle's review ends, and accepts the day after", () => {
+    const first = cycleRow('a', '2027-01-18', { reviewEnd: '2027-04-15', decisionsOpen: '2027-04-16', decisionsClose: '2027-04-30' });
     expect(parseReviewCalendar([first, cycleRow('b', '2027-04-15')]).rejected).toHaveLength(2);
     expect(parseReviewCalendar([first, cycleRow('b', '2027-04-16')]).rejected).toEqual([]);
   });
 
+  it("accepts an extended review and decision window whose decisions run on past the next cycle's deadline", () => {
+    // As published, 2023/24 Cycle 1's decisions closed on 11 August 2023 and Cycle 2's deadline was
+    // 18 September 2023. Staff extend Cycle 1's review by three weeks and its decisions by a month.
+    const extended = { ...seedRows[2], reviewEnd: '2023-08-17', decisionsOpen: '2023-08-18', decisionsClose: '2023-09-22' };
+    const { cycles, rejected } = parseReviewCalendar([extended, seedRows[3]]);
+    expect(rejected).toEqual([]);
+    expect(cycles.map((c) => [c.id, c.decisionsClose])).toEqual([
+      ['2023-24-c1', '2023-09-22'],
+      ['2023-24-c2', '2023-12-12'],
+    ]);
+  });
+
   it('finds an overlap between cycles that are not next to each other', () => {
-    const long = cycleRow('long', '2027-01-18', { decisionsClose: '2027-12-31' });
+    const long = cycleRow('long', '2027-01-18', { reviewEnd: '2027-12-20', decisionsOpen: '2027-12-21', decisionsClose: '2027-12-31' });
     const { rejected } = parseReviewCalendar([long, cycleRow('short', '2027-05-18', { decisionsClose: '2027-08-20' }), cycleRow('late', '2027-09-18')]);
     expect(rejected.map((r) => r.row)).toEqual([0, 1, 2]);
   });

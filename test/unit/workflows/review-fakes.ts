@@ -31,6 +31,8 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
   const cards: unknown[] = [];
   const updates: FakeReview['updates'] = [];
   const done = new Set<string>();
+  const state = new Map<string, string>();
+  const claimants = new Map<string, string>();
   const items: ApplicationItem[] = options.rows.map((row, index) => ({
     id: String(index + 1),
     etag: `"etag-${index + 1}"`,
@@ -62,6 +64,7 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
         const item = items.find((candidate) => candidate.fields.OrganisationKey === organisationKey);
         return Promise.resolve(item ? ({ organisationKey, state: 'open', progress: { reference: item.fields.Reference, folderId: `folder-${item.id}` } } as unknown as ApplicationClaim) : undefined);
       },
+      conclude: () => Promise.resolve(),
     },
     folders: {
       read: () => Promise.resolve({ files: options.files ?? [] }),
@@ -69,6 +72,7 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
       upload: () => Promise.resolve(),
     },
     outgoing: {
+      handedOverAsOf: () => Promise.resolve(undefined),
       sendOnce: (intent: string, message: { to: { address: string }[]; subject: string; text: string }) => {
         if (done.has(intent)) return Promise.resolve('already-sent');
         done.add(intent);
@@ -82,10 +86,23 @@ export function fakeReview(options: { calendarRows: unknown[]; rows: Partial<App
         return Promise.resolve();
       },
     },
+    state: {
+      get: (name: string) => Promise.resolve(state.get(name)),
+      set: (name: string, value: string) => {
+        state.set(name, value);
+        return Promise.resolve();
+      },
+    },
     intents: {
       done: (intent: string) => Promise.resolve(done.has(intent)),
       once: async (intent: string, action: () => Promise<void>) => {
         if (done.has(intent)) return;
+        await action();
+        done.add(intent);
+      },
+      onceAmong: async (intent: string, claimant: string, action: () => Promise<void>) => {
+        const holder = claimants.get(intent) ?? claimants.set(intent, claimant).get(intent);
+        if (holder !== claimant || done.has(intent)) return;
         await action();
         done.add(intent);
       },
