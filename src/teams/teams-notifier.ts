@@ -1,10 +1,11 @@
 import { logger } from '../logging.js';
+import { done, parseRetryAfter, retry, tryAgain } from '../resilience/retry.js';
 
 export interface StaffNotifier {
   post(payload: unknown): Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const refused = (status: number): Error => new Error(`The Teams webhook refused the card with status ${status}.`);
 
 /**
  * Posts Adaptive Cards to the staff channel through a Teams Workflows webhook (Graph cannot post
@@ -19,27 +20,29 @@ export class TeamsWorkflowNotifier implements StaffNotifier {
   ) {}
 
   async post(payload: unknown): Promise<void> {
-    const attempts = this.options.attempts ?? 3;
-    for (let attempt = 1; ; attempt += 1) {
-      let status = 0;
-      let retryAfter: string | null = null;
-      try {
-        const response = await fetch(this.webhookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-        });
-        status = response.status;
-        retryAfter = response.headers.get('retry-after');
-        await response.arrayBuffer();
-        if (response.ok) return;
-      } catch (error) {
-        logger().warn({ err: error, attempt }, 'the Teams webhook did not answer');
-      }
-      const retryable = status === 0 || status === 429 || status >= 500;
-      if (!retryable || attempt >= attempts) throw new Error(`The Teams webhook refused the card with status ${status}.`);
-      await sleep(Math.min(Number(retryAfter ?? 2 ** attempt) * 1000, 30_000));
-    }
+    await retry(
+      async (attempt) => {
+        let status = 0;
+        let retryAfterMs: number | undefined;
+        try {
+          const response = await fetch(this.webhookUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(payload),
+            signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+          });
+          status = response.status;
+          retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), new Date());
+          await response.arrayBuffer();
+          if (response.ok) return done(undefined);
+        } catch (error) {
+          logger().warn({ err: error, attempt }, 'the Teams webhook did not answer');
+        }
+        const retryable = status === 0 || status === 429 || status >= 500;
+        if (!retryable) throw refused(status);
+        return tryAgain(String(status), retryAfterMs);
+      },
+      { attempts: this.options.attempts ?? 3, backoffMs: (attempt) => 2 ** attempt * 1000, maxDelayMs: 30_000, exhausted: (status) => refused(Number(status)) },
+    );
   }
 }
