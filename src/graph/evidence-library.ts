@@ -1,30 +1,13 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { DriveItem } from '@microsoft/microsoft-graph-types';
 import { shareResultOf } from './folder-sharing.js';
-import type { ShareResult } from './folder-sharing.js';
+import type { EvidenceFoldersPort, FolderPlan, ProvisionedFolder, ShareResult } from '../ports/evidence-folders.port.js';
 import { isGraphError } from './graph-errors.js';
 import type { SiteContext } from './site-context.js';
 import { done, parseRetryAfter, retry, RetriesExhausted, tryAgain } from '../resilience/retry.js';
 import type { AttemptOutcome } from '../resilience/retry.js';
 
-export interface FolderPlan {
-  folderName: string;
-  sectionFolderNames: string[];
-  formFileName: string;
-  form: Uint8Array;
-  requesterEmail: string;
-  invitationMessage: string;
-}
-
-export interface ProvisionedFolder {
-  folderName: string;
-  folderId: string;
-  folderUrl: string;
-  formItemId: string;
-  formUrl: string;
-  /** Sharing with the applicant: refused for someone outside the tenant who is not a guest yet. */
-  sharing: ShareResult;
-}
+export type { FolderPlan, ProvisionedFolder };
 
 interface BatchStep {
   id: string;
@@ -61,7 +44,7 @@ function itemPath(driveId: string, segments: string[], suffix = ''): string {
  * finishes the job without creating anything twice.
  * https://learn.microsoft.com/graph/json-batching
  */
-export class EvidenceLibrary {
+export class EvidenceLibrary implements EvidenceFoldersPort {
   constructor(
     private readonly graph: Client,
     private readonly site: () => Promise<SiteContext>,

@@ -1,13 +1,12 @@
 import { replyCounters } from '../domain/reply-limits.js';
-import type { LimitCounter, LimitKind, ReplyLimits } from '../domain/reply-limits.js';
+import type { LimitCounter, ReplyLimits } from '../domain/reply-limits.js';
+import type { ReplyAllowanceDecision, ReplyLimitsPort } from '../ports/reply-limits.port.js';
 import { done, retry, tryAgain } from '../resilience/retry.js';
 import type { AttemptOutcome } from '../resilience/retry.js';
 import { isStorageError, keyDigest, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
 
-export type ReplyAllowanceDecision =
-  | { allowed: true; /** No reply went to this address in its window yet: it goes first. */ firstContact: boolean }
-  | { allowed: false; kind: LimitKind; subject: string; windowStart: Date; windowEnd: Date; limit: number };
+export type { ReplyAllowanceDecision };
 
 interface CounterEntity {
   partitionKey: string;
@@ -27,7 +26,7 @@ interface DecisionEntity {
  * between counting and recording can count an email twice: weqs then sends fewer replies, never
  * more.
  */
-export class ReplyAllowance {
+export class ReplyAllowance implements ReplyLimitsPort {
   constructor(
     private readonly tables: Tables,
     private readonly limits: ReplyLimits,

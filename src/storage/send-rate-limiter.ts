@@ -4,16 +4,17 @@ import type { AttemptOutcome } from '../resilience/retry.js';
 import { isStorageError, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
 
-/** Replies to a first request from a new sender go first; anything else leaves room for them. */
-export type SendPriority = 'first-contact' | 'normal';
+import { SendRateBusy } from '../ports/outgoing-mail.port.js';
+import type { SendPriority } from '../ports/outgoing-mail.port.js';
+
+export { SendRateBusy };
+export type { SendPriority };
 
 /** Held from just before a message is handed to Graph until Graph has answered. */
 export interface SendPermit {
   release(): Promise<void>;
 }
 
-/** Thrown when no send could start within the wait allowed: the caller tries again later. */
-export class SendRateBusy extends Error {}
 
 interface WindowEntity {
   partitionKey: string;

@@ -1,9 +1,8 @@
 import { logger } from '../logging.js';
+import type { StaffNotifier } from '../ports/staff-notifier.port.js';
 import { done, parseRetryAfter, retry, tryAgain } from '../resilience/retry.js';
 
-export interface StaffNotifier {
-  post(payload: unknown): Promise<void>;
-}
+export type { StaffNotifier };
 
 const refused = (status: number): Error => new Error(`The Teams webhook refused the card with status ${status}.`);
 
