@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { categoriesWithOutcome } from '../../../src/domain/inbound-outcome.js';
 import type { InboundOutcome } from '../../../src/domain/inbound-outcome.js';
 import { keyDigest } from '../../../src/domain/key-digest.js';
-import { SendOutcomeUnknown } from '../../../src/ports/outgoing-mail.port.js';
+import { SendOutcomeUnknown, SendRateBusy } from '../../../src/ports/outgoing-mail.port.js';
 import type { ApplicationClaim } from '../../../src/ports/claims.port.js';
 import { TryLater } from '../../../src/workflows/handle-inbound-message.js';
 import { OrganisationDirectory } from '../../../src/domain/organisation-directory.js';
@@ -340,5 +340,117 @@ describe.each(Object.entries(scenarios))('crash at every step, then the queue re
     // A card has no copy to look for afterwards: a crash between posting it and recording it repeats it (at least once).
     const cardsNow = world.effects.cards.length - before.cards.length;
     expect(cardsNow).toBe(when === 'after' && name === 'staff.post' ? 2 : 1);
+  });
+});
+
+describe('the less travelled paths', () => {
+  const unverified = 'spf=none (sender IP is 192.0.2.9) smtp.mailfrom=trust.nhs.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=trust.nhs.example;';
+
+  it('tells staff of bounces of mail weqs sent, once an hour, and leaves them as they are', async () => {
+    const world = new InboundWorld();
+    const bounce = (): InboxEmail => world.deliver({ subject: 'Undeliverable: Your application', from: { address: 'postmaster@trust.nhs.example' }, headers: [{ name: 'X-MS-Exchange-Message-Is-Ndr', value: '' }] });
+    const [first, second] = [bounce(), bounce()];
+
+    expect((await world.handle(first)).outcome).toBe('not-a-request');
+    expect((await world.handle(second)).outcome).toBe('not-a-request');
+    expect(world.effects.cards).toHaveLength(1);
+    expect(world.categoriesOf(first)).toEqual([]);
+  });
+
+  it('leaves an unauthenticated email that asks for nothing untouched, with no card', async () => {
+    const world = new InboundWorld();
+    const email = world.deliver({ subject: 'RE: WEQS-2027-0001 thank you', authentication: failingAuthentication });
+    expect(await world.handle(email)).toMatchObject({ outcome: 'not-a-request', reference: 'WEQS-2027-0001' });
+    expect(world.effects.cards).toEqual([]);
+  });
+
+  it('leaves a reminder preference from a sender no domain vouched for to staff', async () => {
+    const world = new InboundWorld();
+    world.seedApplication({ reference: 'WEQS-2027-0007', organisationKey: 'ods:RZZ', organisationName: northshire, requesterAddress: jo.address, folderUrl: '', formUrl: '', receivedAt: '2027-01-01T00:00:00Z', sourceMessageId: '<seed@x>' });
+    const email = world.deliver({ subject: 'RE: WEQS-2027-0007 STOP REMINDERS', from: jo, authentication: unverified });
+
+    const handled = await world.handle(email);
+    expect(handled).toMatchObject({ outcome: 'not-a-request', reference: 'WEQS-2027-0007' });
+    expect(handled.detail).toContain('unverified sender');
+    expect(world.remindersOff.get('WEQS-2027-0007')).toBe(false);
+  });
+
+  it('holds back the reply to a reminder preference over the reply limits, and tells staff instead', async () => {
+    const world = new InboundWorld();
+    world.replyDecision = (address) => ({ allowed: false, kind: 'address', subject: address, windowStart: new Date('2027-03-02T00:00:00Z'), windowEnd: new Date('2027-03-03T00:00:00Z'), limit: 3 });
+    world.seedApplication({ reference: 'WEQS-2027-0007', organisationKey: 'ods:RZZ', organisationName: northshire, requesterAddress: jo.address, requesterName: jo.name, folderUrl: '', formUrl: '', receivedAt: '2027-01-01T00:00:00Z', sourceMessageId: '<seed@x>' });
+    const email = world.deliver({ subject: 'RE: WEQS-2027-0007 STOP REMINDERS', from: jo });
+
+    expect((await world.handle(email)).outcome).toBe('reminders-preference');
+    expect(world.remindersOff.get('WEQS-2027-0007')).toBe(true);
+    expect(world.effects.sent).toEqual([]);
+    expect(world.effects.cards).toHaveLength(1);
+  });
+
+  it.each([
+    ['failed', 'provisioned'],
+    ['not-awarded', 'provisioned'],
+    ['expired', 'provisioned'],
+    ['provisioning', 'duplicate'],
+  ] as const)('decides a new request for an organisation whose claim is %s: %s', async (state, outcome) => {
+    const world = new InboundWorld();
+    world.seedClaim({ organisationKey: 'ods:RZZ', organisationName: northshire, odsCode: 'RZZ', sourceMessageKey: 'earlier', requesterAddress: sam.address, receivedAt: '2025-01-01T00:00:00Z', state, progress: {}, ...(state === 'expired' ? { award: { level: 'bronze' as const, expiresOn: '2027-01-01' } } : {}) });
+    const email = world.deliver({ subject: requestSubject(northshire), from: jo });
+
+    expect((await world.handle(email)).outcome).toBe(outcome);
+  });
+
+  it('answers as a duplicate when another request took the claim over a moment earlier', async () => {
+    const world = new InboundWorld();
+    world.seedClaim({ organisationKey: 'ods:RZZ', organisationName: northshire, odsCode: 'RZZ', sourceMessageKey: 'earlier', requesterAddress: sam.address, receivedAt: '2025-01-01T00:00:00Z', state: 'withdrawn', progress: {} });
+    world.deps.claims.takeOver = async () => undefined;
+    const email = world.deliver({ subject: requestSubject(northshire), from: jo });
+
+    expect((await world.handle(email)).outcome).toBe('duplicate');
+    expect(world.effects.folders).toEqual([]);
+  });
+
+  it('treats a look-alike spelling of a name someone already claimed as needing identification', async () => {
+    const world = new InboundWorld();
+    await world.handle(world.deliver({ subject: requestSubject('Brand New Community Project') }));
+    const lookAlike = world.deliver({ subject: requestSubject('Brand New Cоmmunity Project') });
+
+    expect((await world.handle(lookAlike)).outcome).toBe('needs-identifying');
+    expect(world.effects.folders).toHaveLength(1);
+  });
+
+  it('opens an application without a target cycle when the calendar has none, saying reviews are paused', async () => {
+    const world = new InboundWorld({ reviewsPausedMessage: 'Reviews are paused while the standard is updated.' });
+    world.deps.calendar = async () => [];
+    const email = world.deliver({ subject: requestSubject(northshire) });
+
+    expect((await world.handle(email)).outcome).toBe('provisioned');
+    expect(world.effects.applications[0]?.targetCycleId).toBeUndefined();
+    expect(world.effects.sent[0]?.message.text).toContain('Reviews are paused');
+  });
+
+  it('puts an email off for a minute when the sending rate is full', async () => {
+    const world = new InboundWorld();
+    world.failing = { name: 'outgoing.sendOnce', error: new SendRateBusy('full') };
+    const email = world.deliver({ subject: requestSubject('Castle Medical Centre') });
+
+    const error = await world.handle(email).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TryLater);
+    expect((error as TryLater).delaySeconds).toBe(60);
+  });
+
+  it('still records a failed email when telling staff fails too', async () => {
+    const world = new InboundWorld();
+    world.failing = { name: 'evidence.provision', error: new Error('library gone') };
+    world.deps.staff.post = async () => {
+      throw new Error('Teams down');
+    };
+    world.deps.claims.markFailed = async () => {
+      throw new Error('table down');
+    };
+    const email = world.deliver({ subject: requestSubject(northshire) });
+
+    await expect(world.handle(email, { final: true })).rejects.toThrow('library gone');
+    expectOutcome(world, email, 'failed');
   });
 });
