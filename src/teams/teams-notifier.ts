@@ -15,7 +15,7 @@ const refused = (status: number): Error => new Error(`The Teams webhook refused 
 export class TeamsWorkflowNotifier implements StaffNotifier {
   constructor(
     private readonly webhookUrl: string,
-    private readonly options: { timeoutMs?: number; attempts?: number } = {},
+    private readonly options: { timeoutMs?: number; attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
   ) {}
 
   async post(payload: unknown): Promise<void> {
@@ -41,7 +41,13 @@ export class TeamsWorkflowNotifier implements StaffNotifier {
         if (!retryable) throw refused(status);
         return tryAgain(String(status), retryAfterMs);
       },
-      { attempts: this.options.attempts ?? 3, backoffMs: (attempt) => 2 ** attempt * 1000, maxDelayMs: 30_000, exhausted: (status) => refused(Number(status)) },
+      {
+        attempts: this.options.attempts ?? 3,
+        backoffMs: (attempt) => 2 ** attempt * 1000,
+        maxDelayMs: 30_000,
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+        exhausted: (status) => refused(Number(status)),
+      },
     );
   }
 }
