@@ -11,10 +11,24 @@ export default defineConfig({
     env: { WEQS_LOG_LEVEL: 'silent' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // `npm test` runs with coverage. The floors are what the unit and in-process tests alone reach
+    // (`npm run test:unit`, measured, rounded down, less a point for run-to-run jitter): the whole
+    // suite only covers more, so they hold for it too. src/domain and the request path in src/workflows are held at the target
+    // (90 % of lines, 80 % of branches); the review jobs, not yet on ports nor tested in process,
+    // hold src/workflows as a whole lower. Raise a floor whenever tests lift it.
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'functions/**/*.ts'],
-      thresholds: { lines: 80, functions: 80, branches: 70, statements: 80 },
+      reporter: ['text-summary', 'json-summary', 'html'],
+      thresholds: {
+        lines: 69,
+        functions: 67,
+        branches: 62,
+        statements: 68,
+        'src/domain/**': { lines: 90, branches: 80 },
+        'src/workflows/*.ts': { lines: 90, branches: 80 },
+        'src/workflows/**': { lines: 65, branches: 54 },
+      },
     },
   },
 });

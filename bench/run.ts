@@ -14,6 +14,7 @@ import { bundleLocalHost } from '../scripts/bundle.js';
 import { coldStartScenario } from './cold-start.js';
 import { InboundLedger } from '../src/storage/inbound-ledger.js';
 import { Tables } from '../src/storage/tables.js';
+import { sleep } from '../src/resilience/retry.js';
 
 /**
  * `npm run bench`: the request pipeline against the emulator with a configurable latency per Graph
@@ -38,7 +39,6 @@ const { values } = parseArgs({
 const latencyMs = Number(values.latency);
 // The host runs from a bundle with plain Node, as the deployed app does (tsx alone costs ~100 MB).
 const hostBundle = await bundleLocalHost(join(devDirectory(), 'bench'));
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface BenchStack {
   emulator: Awaited<ReturnType<typeof startEmulator>>;

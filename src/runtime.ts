@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { CatalogueStatus, CriteriaCatalogue } from './domain/criteria-catalogue.js';
 import type { ReviewCalendar } from './domain/review-calendar.js';
 import { ApplicationsList } from './graph/applications-list.js';
+import { ApplicationsRegister } from './graph/applications-register.js';
 import { EvidenceFolder } from './graph/evidence-folder.js';
 import { EvidenceLibrary } from './graph/evidence-library.js';
 import { FolderSharing } from './graph/folder-sharing.js';
@@ -110,7 +111,7 @@ export function createRuntime(config: Config): Runtime {
       references: new ReferenceCounter(tables, config.referencePrefix),
       evidence: new EvidenceLibrary(graph, site),
       access,
-      applications,
+      applications: new ApplicationsRegister(applications),
       outgoing,
       staff,
       replies: new ReplyAllowance(tables, config.replyLimits),

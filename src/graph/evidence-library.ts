@@ -1,28 +1,13 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { DriveItem } from '@microsoft/microsoft-graph-types';
 import { shareResultOf } from './folder-sharing.js';
-import type { ShareResult } from './folder-sharing.js';
+import type { EvidenceFoldersPort, FolderPlan, ProvisionedFolder, ShareResult } from '../ports/evidence-folders.port.js';
 import { isGraphError } from './graph-errors.js';
 import type { SiteContext } from './site-context.js';
+import { done, parseRetryAfter, retry, RetriesExhausted, tryAgain } from '../resilience/retry.js';
+import type { AttemptOutcome } from '../resilience/retry.js';
 
-export interface FolderPlan {
-  folderName: string;
-  sectionFolderNames: string[];
-  formFileName: string;
-  form: Uint8Array;
-  requesterEmail: string;
-  invitationMessage: string;
-}
-
-export interface ProvisionedFolder {
-  folderName: string;
-  folderId: string;
-  folderUrl: string;
-  formItemId: string;
-  formUrl: string;
-  /** Sharing with the applicant: refused for someone outside the tenant who is not a guest yet. */
-  sharing: ShareResult;
-}
+export type { FolderPlan, ProvisionedFolder };
 
 interface BatchStep {
   id: string;
@@ -44,8 +29,6 @@ const docxType = 'application/vnd.openxmlformats-officedocument.wordprocessingml
 const retryableStatuses = new Set([429, 503, 504]);
 const maxBatchRounds = 5;
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 function shareOutcome(result: BatchResult | undefined): ShareResult {
   return result ? shareResultOf(result.status, result.body) : { kind: 'refused', reason: 'the share step had no answer' };
 }
@@ -61,7 +44,7 @@ function itemPath(driveId: string, segments: string[], suffix = ''): string {
  * finishes the job without creating anything twice.
  * https://learn.microsoft.com/graph/json-batching
  */
-export class EvidenceLibrary {
+export class EvidenceLibrary implements EvidenceFoldersPort {
   constructor(
     private readonly graph: Client,
     private readonly site: () => Promise<SiteContext>,
@@ -70,7 +53,7 @@ export class EvidenceLibrary {
   private async batch(steps: BatchStep[]): Promise<Map<string, BatchResult>> {
     const results = new Map<string, BatchResult>();
     let pending = steps;
-    for (let round = 0; round < maxBatchRounds && pending.length > 0; round += 1) {
+    const round = async (): Promise<AttemptOutcome<undefined>> => {
       const response = (await this.graph.api('/$batch').post({ requests: pending })) as { responses: BatchResult[] };
       // The SDK does not retry inside a batch; a throttled step comes back as its own 429.
       const throttled = response.responses.filter((result) => retryableStatuses.has(result.status));
@@ -81,11 +64,18 @@ export class EvidenceLibrary {
         ...pending.filter((step) => results.get(step.id) === undefined && step.dependsOn?.some((id) => throttledIds.has(id))).map((step) => step.id),
       ]);
       for (const result of response.responses) if (!retryIds.has(result.id)) results.set(result.id, result);
-      if (retryIds.size === 0) break;
-      const waitSeconds = Math.max(1, ...throttled.map((result) => Number(result.headers?.['retry-after'] ?? result.headers?.['Retry-After'] ?? 1)));
-      await sleep(Math.min(waitSeconds, 30) * 1000);
+      if (retryIds.size === 0) return done(undefined);
       // Retried steps no longer depend on steps that already succeeded in an earlier round.
       pending = pending.filter((step) => retryIds.has(step.id)).map(({ dependsOn, ...step }) => ({ ...step, ...(dependsOn?.some((id) => retryIds.has(id)) ? { dependsOn: dependsOn.filter((id) => retryIds.has(id)) } : {}) }));
+      const now = new Date();
+      const waitMs = Math.max(1000, ...throttled.map((result) => parseRetryAfter(result.headers?.['retry-after'] ?? result.headers?.['Retry-After'], now) ?? 1000));
+      return tryAgain(`${retryIds.size} batch steps throttled`, waitMs);
+    };
+    try {
+      await retry(round, { attempts: maxBatchRounds, backoffMs: () => 1000, maxDelayMs: 30_000 });
+    } catch (error) {
+      // Steps still throttled after the last round are left without a result: the caller treats them as not done.
+      if (!(error instanceof RetriesExhausted)) throw error;
     }
     return results;
   }

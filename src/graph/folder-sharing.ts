@@ -2,23 +2,10 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import type { Permission } from '@microsoft/microsoft-graph-types';
 import { logger } from '../logging.js';
+import type { FolderRole, ShareOptions, ShareResult } from '../ports/evidence-folders.port.js';
 import type { SiteContext } from './site-context.js';
 
-/**
- * What sharing a folder with one person came to. `granted` carries the permission id the invite
- * returned: a guest's permission is not listed with their address (and not at all until they
- * accept), so that id is the only reliable handle for changing their access later.
- * https://github.com/OneDrive/onedrive-api-docs/issues/484
- */
-export type ShareResult = { kind: 'granted'; permissionId: string } | { kind: 'refused'; status?: number; code?: string; reason: string };
-
-export type FolderRole = 'read' | 'write';
-
-export interface ShareOptions {
-  /** SharePoint's own sharing email, with this message. */
-  sendInvitation: boolean;
-  message?: string;
-}
+export type { FolderRole, ShareOptions, ShareResult };
 
 /** The invite body weqs always sends: sign-in required, one person, staff keep their inherited access. */
 export function inviteBody(email: string, role: FolderRole, options: ShareOptions): Record<string, unknown> {

@@ -1,10 +1,10 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { User } from '@microsoft/microsoft-graph-types';
+import type { ApplicantStanding } from '../ports/evidence-folders.port.js';
 import { odata, withFilter } from './odata-filter.js';
 import type { SiteContext } from './site-context.js';
 
-/** Where an applicant stands in the tenant's directory. */
-export type ApplicantStanding = 'member' | 'guest' | 'not-known';
+export type { ApplicantStanding };
 
 /**
  * The tenant's directory, for sharing with people outside it: app-only sharing reaches members

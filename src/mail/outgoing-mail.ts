@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../logging.js';
 import type { MailboxPort } from '../ports/mailbox.port.js';
-import type { SendPermit, SendPriority } from '../storage/send-rate-limiter.js';
+import { SendOutcomeUnknown } from '../ports/outgoing-mail.port.js';
+import type { OutgoingMailPort, OutgoingMessage, SendOptions, SendPriority, SendResult } from '../ports/outgoing-mail.port.js';
+import type { SendPermit } from '../storage/send-rate-limiter.js';
 import type { SentMailLedger } from '../storage/sent-mail-ledger.js';
 import { isStorageError } from '../storage/tables.js';
 import { graphStatus } from '../graph/graph-errors.js';
 import { composeMime } from './mime.js';
-import type { OutgoingEmail } from './mime.js';
 
 export interface RateLimit {
   /** Waits for room in the mailbox's sending rate; the permit is released once Graph has answered. */
   acquire(priority?: SendPriority): Promise<SendPermit>;
 }
 
-/** Thrown when a send may have happened moments ago and Sent Items does not show it yet. */
-export class SendOutcomeUnknown extends Error {}
+export { SendOutcomeUnknown };
+export type { SendResult };
 
 /** How long Exchange may take to file a sent message in Sent Items before we conclude it never went. */
 const sentItemsSettleMs = 60_000;
 
-/** in-progress: another worker is sending the same email right now (two job runs at once). */
-export type SendResult = 'sent' | 'already-sent' | 'in-progress';
 
 /**
  * Whether Graph answered that it did not take the message (throttled, invalid, forbidden). Any 5xx,
@@ -47,7 +46,7 @@ const sameAddresses = (left: readonly string[], right: readonly string[]): boole
  *    "prepared" sends at once.
  * Every send waits for a slot of the mailbox's shared sending rate.
  */
-export class OutgoingMail {
+export class OutgoingMail implements OutgoingMailPort {
   constructor(
     private readonly mailbox: MailboxPort,
     private readonly ledger: SentMailLedger,
@@ -88,8 +87,8 @@ export class OutgoingMail {
   /** `asOf`: the moment the email's content was written for, when that is not now (a job's clock). */
   async sendOnce(
     intent: string,
-    email: Omit<OutgoingEmail, 'intentToken' | 'from'> & { from?: OutgoingEmail['from'] },
-    options: { replyToMessageId?: string; asOf?: Date; priority?: SendPriority } = {},
+    email: OutgoingMessage,
+    options: SendOptions = {},
   ): Promise<SendResult> {
     let { record } = await this.ledger.begin(intent, randomUUID(), this.now());
     if (record.state === 'sent') return 'already-sent';

@@ -1,24 +1,8 @@
 import type { TableEntityResult } from '@azure/data-tables';
 import type { InboundOutcome } from '../domain/inbound-outcome.js';
+import type { BeginResult, EmailFacts, InboundLedgerPort, InboundRecord, OutcomeDetails } from '../ports/inbound-ledger.port.js';
 import { isStorageError, keyDigest, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
-
-export interface InboundRecord {
-  key: string;
-  messageId: string;
-  receivedAt?: string;
-  fromAddress?: string;
-  subject?: string;
-  state: 'processing' | 'done';
-  outcome?: InboundOutcome;
-  detail?: string;
-  organisationKey?: string;
-  reference?: string;
-  attempts: number;
-  correlationId: string;
-  updatedAt: string;
-  etag: string;
-}
 
 interface InboundEntity {
   partitionKey: string;
@@ -39,20 +23,7 @@ interface InboundEntity {
   updatedAt: string;
 }
 
-export type BeginResult =
-  | { kind: 'acquired'; record: InboundRecord }
-  /** Handled already: a repeated notification or a sweep finding it again. */
-  | { kind: 'done'; record: InboundRecord }
-  /** Another worker is processing the same email right now. */
-  | { kind: 'busy'; record: InboundRecord };
-
-export interface EmailFacts {
-  messageId: string;
-  receivedAt?: string;
-  fromAddress?: string;
-  subject?: string;
-  correlationId: string;
-}
+export type { BeginResult, EmailFacts, InboundRecord };
 
 const partitionOf = (key: string): string => key.slice(0, 2);
 
@@ -66,7 +37,7 @@ function toRecord(entity: TableEntityResult<InboundEntity>): InboundRecord {
  * the record keeps two workers from handling the same email at once (notifications repeat, and
  * the sweep may find an email the webhook already queued).
  */
-export class InboundLedger {
+export class InboundLedger implements InboundLedgerPort {
   constructor(
     private readonly tables: Tables,
     private readonly leaseMs: number,
@@ -75,6 +46,10 @@ export class InboundLedger {
   /** Stable across moves and retries: Graph's internetMessageId (trap 7 of the facts file). */
   static keyFor(internetMessageId: string): string {
     return keyDigest(internetMessageId);
+  }
+
+  keyFor(internetMessageId: string): string {
+    return InboundLedger.keyFor(internetMessageId);
   }
 
   async begin(key: string, facts: EmailFacts, owner: string, now: Date): Promise<BeginResult> {
@@ -112,7 +87,7 @@ export class InboundLedger {
     }
   }
 
-  async finish(record: InboundRecord, outcome: InboundOutcome, details: { detail?: string; organisationKey?: string; reference?: string }, now: Date): Promise<void> {
+  async finish(record: InboundRecord, outcome: InboundOutcome, details: OutcomeDetails, now: Date): Promise<void> {
     const table = await this.tables.client(tableNames.inbound);
     await table.updateEntity(
       {

@@ -1,4 +1,6 @@
 import { formatApplicationReference } from '../domain/application-reference.js';
+import { done, retry, tryAgain } from '../resilience/retry.js';
+import type { AttemptOutcome } from '../resilience/retry.js';
 import { isStorageError, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
 
@@ -22,28 +24,32 @@ export class ReferenceCounter {
     const table = await this.tables.client(tableNames.counters);
     const partitionKey = 'application-reference';
     const rowKey = String(year);
-    for (let attempt = 0; attempt < 50; attempt += 1) {
+    const allocate = async (): Promise<AttemptOutcome<string>> => {
       try {
         const current = await table.getEntity<CounterEntity>(partitionKey, rowKey);
         const value = current.value + 1;
         await table.updateEntity({ partitionKey, rowKey, value }, 'Replace', { etag: current.etag });
-        return this.format(year, value);
+        return done(this.format(year, value));
       } catch (error) {
         if (isStorageError(error, 404)) {
           try {
             await table.createEntity<CounterEntity>({ partitionKey, rowKey, value: 1 });
-            return this.format(year, 1);
+            return done(this.format(year, 1));
           } catch (createError) {
             if (!isStorageError(createError, 409)) throw createError;
           }
         } else if (!isStorageError(error, 412)) {
           throw error;
         }
+        return tryAgain('another allocator advanced the counter first');
       }
+    };
+    return retry(allocate, {
+      attempts: 50,
       // Contending allocators back off by a random few milliseconds instead of colliding again in step.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
-    }
-    throw new Error('Could not allocate an application reference after 50 attempts of contention.');
+      backoffMs: (attempt) => Math.random() * 10 * attempt,
+      exhausted: () => new Error('Could not allocate an application reference after 50 attempts of contention.'),
+    });
   }
 
   private format(year: number, value: number): string {

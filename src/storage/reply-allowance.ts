@@ -1,11 +1,12 @@
 import { replyCounters } from '../domain/reply-limits.js';
-import type { LimitCounter, LimitKind, ReplyLimits } from '../domain/reply-limits.js';
+import type { LimitCounter, ReplyLimits } from '../domain/reply-limits.js';
+import type { ReplyAllowanceDecision, ReplyLimitsPort } from '../ports/reply-limits.port.js';
+import { done, retry, tryAgain } from '../resilience/retry.js';
+import type { AttemptOutcome } from '../resilience/retry.js';
 import { isStorageError, keyDigest, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
 
-export type ReplyAllowanceDecision =
-  | { allowed: true; /** No reply went to this address in its window yet: it goes first. */ firstContact: boolean }
-  | { allowed: false; kind: LimitKind; subject: string; windowStart: Date; windowEnd: Date; limit: number };
+export type { ReplyAllowanceDecision };
 
 interface CounterEntity {
   partitionKey: string;
@@ -25,7 +26,7 @@ interface DecisionEntity {
  * between counting and recording can count an email twice: weqs then sends fewer replies, never
  * more.
  */
-export class ReplyAllowance {
+export class ReplyAllowance implements ReplyLimitsPort {
   constructor(
     private readonly tables: Tables,
     private readonly limits: ReplyLimits,
@@ -65,26 +66,30 @@ export class ReplyAllowance {
     const table = await this.tables.client(tableNames.replyLimits);
     const partitionKey = `${counter.kind}-${counter.windowStart.getTime()}`;
     const rowKey = keyDigest(counter.subject);
-    for (let attempt = 0; attempt < 50; attempt += 1) {
+    const count = async (): Promise<AttemptOutcome<number | undefined>> => {
       let current: (CounterEntity & { etag: string }) | undefined;
       try {
         current = await table.getEntity<CounterEntity>(partitionKey, rowKey);
       } catch (error) {
         if (!isStorageError(error, 404)) throw error;
       }
-      const count = current?.count ?? 0;
-      if (count >= counter.limit) return undefined;
+      const before = current?.count ?? 0;
+      if (before >= counter.limit) return done(undefined);
       try {
-        if (current) await table.updateEntity({ partitionKey, rowKey, count: count + 1 }, 'Replace', { etag: current.etag });
+        if (current) await table.updateEntity({ partitionKey, rowKey, count: before + 1 }, 'Replace', { etag: current.etag });
         else await table.createEntity<CounterEntity>({ partitionKey, rowKey, count: 1 });
-        return count;
+        return done(before);
       } catch (error) {
         if (!isStorageError(error, 412) && !isStorageError(error, 409)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.round(Math.random() * 20 * Math.min(attempt + 1, 10))));
+        return tryAgain('another email counted first');
       }
-    }
-    // Too contended to count now: the email is handled again later, rather than held back wrongly.
-    throw new Error(`The reply counter for ${counter.kind} stayed contended; trying the email again later.`);
+    };
+    return retry(count, {
+      attempts: 50,
+      backoffMs: (attempt) => Math.round(Math.random() * 20 * Math.min(attempt, 10)),
+      // Too contended to count now: the email is handled again later, rather than held back wrongly.
+      exhausted: () => new Error(`The reply counter for ${counter.kind} stayed contended; trying the email again later.`),
+    });
   }
 }
 

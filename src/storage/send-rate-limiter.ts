@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { done, retry, RetriesExhausted, sleep, tryAgain } from '../resilience/retry.js';
+import type { AttemptOutcome } from '../resilience/retry.js';
 import { isStorageError, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
 
-/** Replies to a first request from a new sender go first; anything else leaves room for them. */
-export type SendPriority = 'first-contact' | 'normal';
+import { SendRateBusy } from '../ports/outgoing-mail.port.js';
+import type { SendPriority } from '../ports/outgoing-mail.port.js';
+
+export { SendRateBusy };
+export type { SendPriority };
 
 /** Held from just before a message is handed to Graph until Graph has answered. */
 export interface SendPermit {
   release(): Promise<void>;
 }
 
-/** Thrown when no send could start within the wait allowed: the caller tries again later. */
-export class SendRateBusy extends Error {}
 
 interface WindowEntity {
   partitionKey: string;
@@ -39,6 +42,8 @@ export interface SendRateOptions {
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** The most reads of the window one `acquire` makes, whatever the clock says. */
+  maxAttempts?: number;
 }
 
 /**
@@ -64,6 +69,7 @@ export class SendRateLimiter {
   private readonly clock: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly maxAttempts: number;
   /** Free places a normal send leaves for first contacts. */
   private readonly reserved: number;
 
@@ -77,7 +83,8 @@ export class SendRateLimiter {
     this.maxWaitMs = options.maxWaitMs ?? 10 * 60_000;
     this.clockSkewMs = options.clockSkewMs ?? 1000;
     this.clock = options.clock ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleep;
+    this.maxAttempts = options.maxAttempts ?? 10_000;
     this.random = options.random ?? Math.random;
     this.reserved = cap >= 5 ? Math.max(1, Math.floor(cap / 10)) : 0;
   }
@@ -89,7 +96,7 @@ export class SendRateLimiter {
     const id = randomUUID();
     const giveUpAt = this.clock() + this.maxWaitMs;
     let conflicts = 0;
-    for (;;) {
+    const tryToStart = async (): Promise<AttemptOutcome<SendPermit>> => {
       const now = this.clock();
       let current: (WindowEntity & { etag: string }) | undefined;
       try {
@@ -100,46 +107,57 @@ export class SendRateLimiter {
       const state = this.prune(current ? parseState(current.state) : { inFlight: {}, ended: {} }, now);
       const counted = Object.keys(state.inFlight).length + Object.values(state.ended).reduce((sum, count) => sum + count, 0);
       const allowed = priority === 'first-contact' ? this.cap : this.cap - this.reserved;
-      if (counted < allowed) {
-        state.inFlight[id] = now;
-        try {
-          const entity = { ...key, state: JSON.stringify(state) };
-          if (current) await table.updateEntity(entity, 'Replace', { etag: current.etag });
-          else await table.createEntity(entity);
-          return { release: () => this.release(id) };
-        } catch (error) {
-          if (!isStorageError(error, 412) && !isStorageError(error, 409)) throw error;
-          // Another sender changed the window first: read it again after a short, random pause so
-          // that many waiting senders do not retry in lock step.
-          conflicts += 1;
-          if (this.clock() > giveUpAt) throw new SendRateBusy(`No send could start for ${this.mailbox} within ${this.maxWaitMs} ms (${conflicts} conflicting writes).`);
-          await this.sleep(Math.round(this.random() * Math.min(250, 10 * 2 ** Math.min(conflicts, 5))));
-          continue;
-        }
+      if (counted >= allowed) {
+        // Spread the waiting senders out so they do not all read the window at the same moment.
+        return tryAgain(`The sending rate for ${this.mailbox} is full for longer than ${this.maxWaitMs} ms.`, this.untilRoom(state, now) + Math.round(this.random() * 1000));
       }
-      const wait = this.untilRoom(state, now);
-      if (now + wait > giveUpAt) throw new SendRateBusy(`The sending rate for ${this.mailbox} is full for longer than ${this.maxWaitMs} ms.`);
-      // Spread the waiting senders out so they do not all read the window at the same moment.
-      await this.sleep(wait + Math.round(this.random() * 1000));
-    }
+      state.inFlight[id] = now;
+      try {
+        const entity = { ...key, state: JSON.stringify(state) };
+        if (current) await table.updateEntity(entity, 'Replace', { etag: current.etag });
+        else await table.createEntity(entity);
+        return done({ release: () => this.release(id) });
+      } catch (error) {
+        if (!isStorageError(error, 412) && !isStorageError(error, 409)) throw error;
+        // Another sender changed the window first: read it again after a short, random pause so
+        // that many waiting senders do not retry in lock step.
+        conflicts += 1;
+        return tryAgain(`No send could start for ${this.mailbox} within ${this.maxWaitMs} ms (${conflicts} conflicting writes).`, Math.round(this.random() * Math.min(250, 10 * 2 ** Math.min(conflicts, 5))));
+      }
+    };
+    return retry(tryToStart, {
+      // Bounded by the wait allowed and, should the clock stall, by a count no honest wait reaches.
+      attempts: this.maxAttempts,
+      backoffMs: () => 0,
+      maxDelayMs: WINDOW_MS + 1000,
+      giveUpAt,
+      clock: this.clock,
+      sleep: this.sleep,
+      exhausted: (reason) => new SendRateBusy(reason),
+    });
   }
 
   private async release(id: string): Promise<void> {
     const table = await this.tables.client(tableNames.sendRate);
-    for (let attempt = 0; attempt < 20; attempt += 1) {
+    const forget = async (): Promise<AttemptOutcome<undefined>> => {
       const current = await table.getEntity<WindowEntity>('window', this.mailbox.toLowerCase());
       const now = this.clock();
       const state = this.prune(parseState(current.state), now);
-      if (!(id in state.inFlight)) return;
+      if (!(id in state.inFlight)) return done(undefined);
       state.inFlight = Object.fromEntries(Object.entries(state.inFlight).filter(([other]) => other !== id));
       this.count(state, now);
       try {
         await table.updateEntity({ partitionKey: 'window', rowKey: this.mailbox.toLowerCase(), state: JSON.stringify(state) }, 'Replace', { etag: current.etag });
-        return;
+        return done(undefined);
       } catch (error) {
         if (!isStorageError(error, 412)) throw error;
-        await this.sleep(Math.round(this.random() * 25 * Math.min(attempt + 1, 4)));
+        return tryAgain('another sender changed the window first');
       }
+    };
+    try {
+      await retry(forget, { attempts: 20, backoffMs: (attempt) => Math.round(this.random() * 25 * Math.min(attempt, 4)), sleep: this.sleep });
+    } catch (error) {
+      if (!(error instanceof RetriesExhausted)) throw error;
     }
     // Left in flight, the permit lapses after its lease and is counted then: slower, never over.
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { keyDigest } from '../domain/key-digest.js';
 import { RestError, TableClient } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/core-auth';
 import type { StorageTarget } from '../config.js';
@@ -45,13 +45,7 @@ export function requireCredential(credential: TokenCredential | undefined): Toke
   return credential;
 }
 
-/**
- * Table keys may not contain / \ # ? or control characters and are limited to 1 KiB, so values from
- * email (message ids, organisation keys) become a fixed-length digest.
- */
-export function keyDigest(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('base64url');
-}
+export { keyDigest };
 
 export function isStorageError(error: unknown, status: number): error is RestError {
   return error instanceof RestError && error.statusCode === status;

@@ -1,8 +1,8 @@
 import { logger } from '../logging.js';
+import type { StaffNotifier } from '../ports/staff-notifier.port.js';
+import { done, parseRetryAfter, retry, tryAgain } from '../resilience/retry.js';
 
-export interface StaffNotifier {
-  post(payload: unknown): Promise<void>;
-}
+export type { StaffNotifier };
 
 /** The webhook answered with a status other than success (0: it did not answer at all). */
 export class TeamsWebhookRefused extends Error {
@@ -11,8 +11,6 @@ export class TeamsWebhookRefused extends Error {
     this.name = 'TeamsWebhookRefused';
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Posts Adaptive Cards to the staff channel through a Teams Workflows webhook (Graph cannot post
@@ -23,31 +21,39 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class TeamsWorkflowNotifier implements StaffNotifier {
   constructor(
     private readonly webhookUrl: string,
-    private readonly options: { timeoutMs?: number; attempts?: number } = {},
+    private readonly options: { timeoutMs?: number; attempts?: number; sleep?: (ms: number) => Promise<void> } = {},
   ) {}
 
   async post(payload: unknown): Promise<void> {
-    const attempts = this.options.attempts ?? 3;
-    for (let attempt = 1; ; attempt += 1) {
-      let status = 0;
-      let retryAfter: string | null = null;
-      try {
-        const response = await fetch(this.webhookUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(payload),
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-        });
-        status = response.status;
-        retryAfter = response.headers.get('retry-after');
-        await response.arrayBuffer();
-        if (response.ok) return;
-      } catch (error) {
-        logger().warn({ err: error, attempt }, 'the Teams webhook did not answer');
-      }
-      const retryable = status === 0 || status === 429 || status >= 500;
-      if (!retryable || attempt >= attempts) throw new TeamsWebhookRefused(status);
-      await sleep(Math.min(Number(retryAfter ?? 2 ** attempt) * 1000, 30_000));
-    }
+    await retry(
+      async (attempt) => {
+        let status = 0;
+        let retryAfterMs: number | undefined;
+        try {
+          const response = await fetch(this.webhookUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(payload),
+            signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+          });
+          status = response.status;
+          retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), new Date());
+          await response.arrayBuffer();
+          if (response.ok) return done(undefined);
+        } catch (error) {
+          logger().warn({ err: error, attempt }, 'the Teams webhook did not answer');
+        }
+        const retryable = status === 0 || status === 429 || status >= 500;
+        if (!retryable) throw new TeamsWebhookRefused(status);
+        return tryAgain(String(status), retryAfterMs);
+      },
+      {
+        attempts: this.options.attempts ?? 3,
+        backoffMs: (attempt) => 2 ** attempt * 1000,
+        maxDelayMs: 30_000,
+        ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+        exhausted: (status) => new TeamsWebhookRefused(Number(status)),
+      },
+    );
   }
 }

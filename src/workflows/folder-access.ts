@@ -1,20 +1,9 @@
-import type { FolderRole, ShareOptions, ShareResult } from '../graph/folder-sharing.js';
-import type { ApplicantStanding } from '../graph/guest-directory.js';
 import { asError, logger } from '../logging.js';
 import type { ProvisioningProgress } from '../ports/claims.port.js';
+import type { ApplicantStanding, FolderAccessPort, FolderRole, ShareOptions, ShareResult } from '../ports/evidence-folders.port.js';
 
-/** Sharing an applicant's folder: the adapters the saga and the access job use. */
-export interface FolderAccessDependencies {
-  sharing: {
-    share(folderId: string, email: string, role: FolderRole, options: ShareOptions): Promise<ShareResult>;
-    changeRole(folderId: string, permissionId: string, role: FolderRole): Promise<'changed' | 'gone'>;
-  };
-  /** Present only where the deployment is granted User.Invite.All and User.Read.All (WEQS_CREATE_GUESTS). */
-  guests?: {
-    standing(email: string): Promise<ApplicantStanding>;
-    createGuest(email: string, displayName: string | undefined): Promise<string>;
-  };
-}
+/** Sharing an applicant's folder: what the saga and the access job use. */
+export type FolderAccessDependencies = FolderAccessPort;
 
 export interface Applicant {
   email: string;

@@ -19,28 +19,22 @@ import { folderAccessNeededCard } from '../domain/folder-access-messages.js';
 import { storedLine } from '../domain/stored-text.js';
 import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../domain/staff-cards.js';
 import { buildApplicationForm } from '../documents/application-form.js';
-import type { ApplicationFields, ApplicationItem, ApplicationRow } from '../graph/applications-list.js';
-import { applicationRowSchema } from '../graph/applications-list.js';
-import { odata } from '../graph/odata-filter.js';
-import type { ODataFilter } from '../graph/odata-filter.js';
-import type { FolderPlan, ProvisionedFolder } from '../graph/evidence-library.js';
+import type { NewApplication } from '../domain/application.js';
 import { asError, logger } from '../logging.js';
+import type { ApplicationsPort } from '../ports/applications.port.js';
 import type { ApplicationClaim, ClaimsPort, NewClaim } from '../ports/claims.port.js';
+import type { EvidenceFoldersPort, FolderAccessPort, FolderPlan } from '../ports/evidence-folders.port.js';
+import type { InboundLedgerPort, InboundRecord } from '../ports/inbound-ledger.port.js';
 import type { InboxEmail, MailboxPort } from '../ports/mailbox.port.js';
-import { InboundLedger } from '../storage/inbound-ledger.js';
-import type { InboundRecord } from '../storage/inbound-ledger.js';
-import { SendOutcomeUnknown } from '../mail/outgoing-mail.js';
-import { SendRateBusy } from '../storage/send-rate-limiter.js';
-import type { ReplyAllowanceDecision } from '../storage/reply-allowance.js';
+import { SendOutcomeUnknown, SendRateBusy } from '../ports/outgoing-mail.port.js';
+import type { OutgoingMailPort, OutgoingMessage } from '../ports/outgoing-mail.port.js';
+import type { ReplyAllowanceDecision, ReplyLimitsPort } from '../ports/reply-limits.port.js';
+import type { StaffNotifier } from '../ports/staff-notifier.port.js';
 import { bouncedMailCard, replyLimitCard } from '../domain/flood-cards.js';
+import { keyDigest } from '../domain/key-digest.js';
 import { isNonDeliveryReport } from '../domain/non-delivery-report.js';
 import { containsContactDetails } from '../domain/untrusted-echo.js';
-import { keyDigest } from '../storage/tables.js';
-import type { OutgoingMail } from '../mail/outgoing-mail.js';
-import type { OutgoingEmail } from '../mail/mime.js';
-import type { StaffNotifier } from '../teams/teams-notifier.js';
 import { accessPending, prepareApplicant } from './folder-access.js';
-import type { FolderAccessDependencies } from './folder-access.js';
 import { FolderOwnershipConflict, provisionOwnFolder } from './own-evidence-folder.js';
 import type { InboundMessageReference } from './receive-notifications.js';
 
@@ -48,22 +42,18 @@ export const applicationFormFileName = 'Application form.docx';
 
 export interface InboundDependencies {
   mailbox: MailboxPort;
-  ledger: InboundLedger;
+  ledger: InboundLedgerPort;
   claims: ClaimsPort;
   directory: () => Promise<OrganisationDirectory>;
   references: { next(year: number): Promise<string> };
-  evidence: { exists(folderName: string): Promise<boolean>; provision(plan: FolderPlan): Promise<ProvisionedFolder> };
+  evidence: EvidenceFoldersPort;
   /** Sharing with applicants outside the tenant: guest creation where granted, and the fallback. */
-  access: FolderAccessDependencies;
-  applications: {
-    createOnce(row: ApplicationRow): Promise<{ id: string; webUrl: string }>;
-    query(filter: ODataFilter): Promise<ApplicationItem[]>;
-    update(itemId: string, fields: Partial<Record<keyof ApplicationFields, string | boolean | null>>, etag?: string): Promise<void>;
-  };
-  outgoing: OutgoingMail;
+  access: FolderAccessPort;
+  applications: ApplicationsPort;
+  outgoing: OutgoingMailPort;
   staff: StaffNotifier;
   /** Reply limits per address, domain and repeated request (one decision per email). */
-  replies: { decide(emailKey: string, address: string, subject: string, at: Date): Promise<ReplyAllowanceDecision> };
+  replies: ReplyLimitsPort;
   /** One staff card for many emails (a burst): only the email that claims it first posts it. */
   onceAmong: (intent: string, claimant: string, action: () => Promise<void>) => Promise<void>;
   /** Records that a staff card was posted, so retries do not post it again. */
@@ -119,7 +109,7 @@ const firstName = (name: string | undefined): string | undefined => name?.trim()
  * reply the limits hold back is not sent (staff are told once per limit and window). A reply to
  * an address that had none in its window goes ahead of other mail.
  */
-async function reply(email: InboxEmail, key: string, content: EmailContent, deps: InboundDependencies, to: OutgoingEmail['to'] = [email.from]): Promise<unknown> {
+async function reply(email: InboxEmail, key: string, content: EmailContent, deps: InboundDependencies, to: OutgoingMessage['to'] = [email.from]): Promise<unknown> {
   const allowance = await allowanceFor(email, key, deps);
   if (!allowance.allowed) {
     await tellStaffOfHeldReplies(email, allowance, deps);
@@ -174,13 +164,13 @@ export async function handleInboundMessage(reference: InboundMessageReference, d
   const now = deps.now();
   if (!email) {
     // Moved or deleted by a person before weqs saw it: nothing to answer.
-    const key = InboundLedger.keyFor(reference.messageId);
+    const key = deps.ledger.keyFor(reference.messageId);
     const begun = await deps.ledger.begin(key, { messageId: reference.messageId, correlationId: attempt.owner }, attempt.owner, now);
     if (begun.kind === 'acquired') await deps.ledger.finish(begun.record, 'message-gone', { detail: 'no longer in the inbox' }, now);
     return { outcome: 'message-gone', detail: 'no longer in the inbox', repeated: begun.kind === 'done' };
   }
   logger().info({ messageId: email.id, from: email.from.address, source: reference.source }, 'handling an inbox email');
-  const key = InboundLedger.keyFor(email.internetMessageId);
+  const key = deps.ledger.keyFor(email.internetMessageId);
   const begun = await deps.ledger.begin(
     key,
     { messageId: email.id, receivedAt: email.receivedAt, fromAddress: email.from.address, subject: email.subject.slice(0, 512), correlationId: attempt.owner },
@@ -317,7 +307,7 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies,
     if (earlier && earlier.sourceMessageKey !== key && (earlier.state === 'provisioning' || earlier.state === 'open')) return duplicate(email, key, organisation.name, earlier, deps);
   }
   // Every value the saga will store is fitted to SharePoint before anything is created.
-  const request = claimRequest(email, key, organisation);
+  const request = claimRequest(email, key, organisation, deps.applications);
   held.organisationKey = organisation.key;
   // Decided as of the email's arrival, on the service's clock (the one that dates folders too).
   const asOf = new Date(email.receivedAt);
@@ -336,7 +326,7 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies,
   return provision(email, key, taken, deps);
 }
 
-function claimRequest(email: InboxEmail, key: string, organisation: { key: string; name: string; odsCode: string | undefined }): NewClaim {
+function claimRequest(email: InboxEmail, key: string, organisation: { key: string; name: string; odsCode: string | undefined }, applications: ApplicationsPort): NewClaim {
   const requesterName = email.from.name === undefined ? '' : storedLine(email.from.name);
   const request: NewClaim = {
     organisationKey: organisation.key,
@@ -347,28 +337,25 @@ function claimRequest(email: InboxEmail, key: string, organisation: { key: strin
     ...(requesterName ? { requesterName } : {}),
     receivedAt: email.receivedAt,
   };
-  const checked = applicationRowSchema.safeParse(applicationRowOf(request, 'WEQS-0000-0000', undefined, { folderUrl: '', formUrl: '' }, email.internetMessageId));
-  if (!checked.success) {
-    throw new PermanentFailure(`The request cannot be stored in the Applications list: ${checked.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
-  }
+  const refusal = applications.refusalOf(newApplicationOf(request, 'WEQS-0000-0000', undefined, { folderUrl: '', formUrl: '' }, email.internetMessageId));
+  if (refusal) throw new PermanentFailure(`The request cannot be stored in the Applications list: ${refusal}`);
   return request;
 }
 
-/** The Applications list row of a claim. */
-function applicationRowOf(claim: NewClaim, reference: string, cycle: ReviewCycle | undefined, links: { folderUrl: string; formUrl: string }, sourceMessageId: string): ApplicationRow {
+/** The application a claim opens. */
+function newApplicationOf(claim: NewClaim, reference: string, cycle: ReviewCycle | undefined, links: { folderUrl: string; formUrl: string }, sourceMessageId: string): NewApplication {
   return {
-    Title: claim.organisationName,
-    Reference: reference,
-    OrganisationKey: claim.organisationKey,
-    ...(claim.odsCode ? { OdsCode: claim.odsCode } : {}),
-    Status: 'Open',
-    ...(cycle ? { TargetCycle: cycle.id } : {}),
-    ...(claim.requesterName ? { RequesterName: claim.requesterName } : {}),
-    RequesterEmail: claim.requesterAddress,
-    FolderLink: links.folderUrl,
-    FormLink: links.formUrl,
-    ReceivedOn: claim.receivedAt,
-    SourceMessageId: sourceMessageId,
+    reference,
+    organisationKey: claim.organisationKey,
+    organisationName: claim.organisationName,
+    ...(claim.odsCode ? { odsCode: claim.odsCode } : {}),
+    ...(cycle ? { targetCycleId: cycle.id } : {}),
+    requesterAddress: claim.requesterAddress,
+    ...(claim.requesterName ? { requesterName: claim.requesterName } : {}),
+    folderUrl: links.folderUrl,
+    formUrl: links.formUrl,
+    receivedAt: claim.receivedAt,
+    sourceMessageId,
   };
 }
 
@@ -432,17 +419,17 @@ function reminderPreferenceIn(subject: string): 'stop' | 'start' | undefined {
 
 /** "STOP REMINDERS" / "START REMINDERS" from the person who applied, about their application. */
 async function changeReminders(email: InboxEmail, key: string, reference: string, preference: 'stop' | 'start', deps: InboundDependencies): Promise<Decision | undefined> {
-  const [item] = await deps.applications.query(odata`fields/Reference eq ${reference}`);
+  const application = await deps.applications.findByReference(reference);
   // Only the requester may turn reminders off; anything else is for staff to read.
-  if (!item || item.fields.RequesterEmail.toLowerCase() !== email.from.address.toLowerCase()) return undefined;
+  if (!application || application.requesterAddress.toLowerCase() !== email.from.address.toLowerCase()) return undefined;
   const off = preference === 'stop';
-  if (item.fields.RemindersOff !== off) await deps.applications.update(item.id, { RemindersOff: off });
+  if (application.remindersOff !== off) await deps.applications.setRemindersOff(application, off);
   if (off) {
-    const content = remindersStoppedEmail({ ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}), organisationName: item.fields.Title, reference, supportAddress: deps.settings.inboxAddress });
+    const content = remindersStoppedEmail({ ...(application.requesterName ? { requesterName: application.requesterName } : {}), organisationName: application.organisationName, reference, supportAddress: deps.settings.inboxAddress });
     await reply(email, key, content, deps);
   }
   await markOutcome(email, 'reminders-preference', deps);
-  return { outcome: 'reminders-preference', detail: `reminders turned ${off ? 'off' : 'on'} for ${reference}`, organisationKey: item.fields.OrganisationKey, reference };
+  return { outcome: 'reminders-preference', detail: `reminders turned ${off ? 'off' : 'on'} for ${reference}`, organisationKey: application.organisationKey, reference };
 }
 
 /** The folded name is a known organisation, or one that already has a claim. */
@@ -531,8 +518,8 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
   if (!claim.progress.reference) claim = await deps.claims.checkpoint(claim, { reference: await deps.references.next(ukYear(received)) });
   const reference = claim.progress.reference as string;
   // The staff-owned calendar's values too: a row the list would refuse must stop the saga before the folder.
-  const draft = applicationRowSchema.safeParse(applicationRowOf(claim, reference, cycle, { folderUrl: '', formUrl: '' }, email.internetMessageId));
-  if (!draft.success) throw new PermanentFailure(`The application cannot be stored in the Applications list: ${draft.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  const refusal = deps.applications.refusalOf(newApplicationOf(claim, reference, cycle, { folderUrl: '', formUrl: '' }, email.internetMessageId));
+  if (refusal) throw new PermanentFailure(`The application cannot be stored in the Applications list: ${refusal}`);
 
   const catalogue = await deps.catalogue();
   if (!claim.progress.folderId) {
@@ -564,7 +551,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
 
   const listItem = async (): Promise<void> => {
     if (claim.progress.listItemId) return;
-    const item = await deps.applications.createOnce({ ...applicationRowOf(claim, reference, cycle, { folderUrl, formUrl }, email.internetMessageId), FolderAccess: pending ? 'Pending' : 'Granted' });
+    const item = await deps.applications.createOnce({ ...newApplicationOf(claim, reference, cycle, { folderUrl, formUrl }, email.internetMessageId), folderAccess: pending ? 'pending' : 'granted' });
     claim = await deps.claims.checkpoint(claim, { listItemId: item.id, listItemUrl: item.webUrl });
   };
   const sendReply = async (): Promise<void> => {

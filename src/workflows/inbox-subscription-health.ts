@@ -1,6 +1,6 @@
 import { heading, paragraph, toPayload } from '../domain/staff-cards.js';
 import { logger } from '../logging.js';
-import type { StaffNotifier } from '../teams/teams-notifier.js';
+import type { StaffNotifier } from '../ports/staff-notifier.port.js';
 import type { SubscriptionOutcome } from './maintain-inbox-subscription.js';
 
 export interface ServiceStateStore {

@@ -1,12 +1,12 @@
 import { organisationFolderName } from '../domain/folder-name.js';
-import type { FolderPlan, ProvisionedFolder } from '../graph/evidence-library.js';
 import { logger } from '../logging.js';
 import type { ApplicationClaim, ClaimsPort } from '../ports/claims.port.js';
+import type { EvidenceFoldersPort, FolderPlan, ProvisionedFolder } from '../ports/evidence-folders.port.js';
 import { accessProgress } from './folder-access.js';
 
 export interface FolderOwnershipDependencies {
   claims: ClaimsPort;
-  evidence: { exists(folderName: string): Promise<boolean>; provision(plan: FolderPlan): Promise<ProvisionedFolder> };
+  evidence: EvidenceFoldersPort;
 }
 
 /** Another application's folder turned up where this one's should be: never adopted, never shared. */

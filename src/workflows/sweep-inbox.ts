@@ -1,12 +1,12 @@
 import { logger } from '../logging.js';
 import { DeltaExpired } from '../ports/mailbox.port.js';
 import type { MailboxPort } from '../ports/mailbox.port.js';
-import { InboundLedger } from '../storage/inbound-ledger.js';
+import type { InboundLedgerPort } from '../ports/inbound-ledger.port.js';
 import type { InboundMessageReference } from './receive-notifications.js';
 
 export interface SweepDependencies {
   mailbox: MailboxPort;
-  ledger: Pick<InboundLedger, 'get'>;
+  ledger: Pick<InboundLedgerPort, 'get' | 'keyFor'>;
   state: { get(name: string): Promise<string | undefined>; set(name: string, value: string): Promise<void> };
   enqueue: (reference: InboundMessageReference) => Promise<void>;
   now: () => Date;
@@ -60,7 +60,7 @@ export async function sweepInbox(deps: SweepDependencies): Promise<SweepResult> 
       deferred += 1;
       continue;
     }
-    if (message.internetMessageId && (await deps.ledger.get(InboundLedger.keyFor(message.internetMessageId)))) continue;
+    if (message.internetMessageId && (await deps.ledger.get(deps.ledger.keyFor(message.internetMessageId)))) continue;
     await deps.enqueue({ kind: 'inbox-message', messageId: message.id, source: 'sweep', notifiedAt: now.toISOString() });
     queued += 1;
   }

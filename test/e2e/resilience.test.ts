@@ -6,7 +6,7 @@ import { applicationRows, cardsTitled, evidenceRoot, inboxMessage, mailTo, outco
 import { startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../../src/resilience/retry.js';
 
 /** Fictional organisations (from the sample directory's naming) so each scenario has its own. */
 const organisation = (n: number): string => `Northtown Community Care Partnership ${n}`;

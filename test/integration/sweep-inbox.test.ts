@@ -22,7 +22,7 @@ describe('sweepInbox (through Graph against the emulator, real grace period)', (
   const sweepAt = (now: Date) => {
     const deps: SweepDependencies = {
       mailbox: new GraphMailbox(env.graph, inbox),
-      ledger: { get: async (key: string) => (handled.has(key) ? ({ key } as unknown as Awaited<ReturnType<InboundLedger['get']>>) : undefined) },
+      ledger: { keyFor: InboundLedger.keyFor, get: async (key: string) => (handled.has(key) ? ({ key } as unknown as Awaited<ReturnType<InboundLedger['get']>>) : undefined) },
       state: { get: async (name) => state.get(name), set: async (name, value) => void state.set(name, value) },
       enqueue: async (reference) => void queued.push(reference),
       now: () => now,

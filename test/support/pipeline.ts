@@ -5,7 +5,7 @@ import type { InboundRecord } from '../../src/storage/inbound-ledger.js';
 import { Tables } from '../../src/storage/tables.js';
 import type { Stack } from './stack.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../../src/resilience/retry.js';
 
 export function ledgerOf(stack: Stack): InboundLedger {
   return new InboundLedger(new Tables({ connectionString: stack.storage.connectionString }), 0);

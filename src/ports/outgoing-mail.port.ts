@@ -1,0 +1,35 @@
+/** Replies to a first request from a new sender go first; anything else leaves room for them. */
+export type SendPriority = 'first-contact' | 'normal';
+
+/** in-progress: another worker is sending the same email right now (two job runs at once). */
+export type SendResult = 'sent' | 'already-sent' | 'in-progress';
+
+export interface OutgoingMessage {
+  from?: { name: string; address: string };
+  to: { name?: string; address: string }[];
+  subject: string;
+  text: string;
+  html: string;
+  /** The internetMessageId being answered, so mail clients thread the reply. */
+  inReplyTo?: string;
+  references?: string[];
+}
+
+export interface SendOptions {
+  /** Reply in the thread of this inbox message when it is still there. */
+  replyToMessageId?: string;
+  /** The moment the content was written for, when that is not now (a job's clock). */
+  asOf?: Date;
+  priority?: SendPriority;
+}
+
+/** Email sent at most once per intent, whatever retries and crashes happen around it. */
+export interface OutgoingMailPort {
+  sendOnce(intent: string, message: OutgoingMessage, options?: SendOptions): Promise<SendResult>;
+}
+
+/** The send may have happened moments ago and Sent Items does not show it yet: try again later, not a failure. */
+export class SendOutcomeUnknown extends Error {}
+
+/** No send could start within the wait allowed (the sending rate is full): try again later, not a failure. */
+export class SendRateBusy extends Error {}
