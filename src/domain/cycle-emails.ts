@@ -39,7 +39,7 @@ import {
 import { CURRENT_EVIDENCE_RULE, currentFromDate, type EvidenceDocument, type EvidenceReadiness, type ReadinessGap } from './evidence-readiness.js';
 import { describeDaysLeft } from './reminder-schedule.js';
 import { MAX_ORGANISATION_NAME_LENGTH } from './request-subject.js';
-import { addUkDays, addUkYears, formatUkDate, type UkDate } from './review-calendar.js';
+import { addUkDays, addUkYears, formatUkDate, type UkDate } from './uk-dates.js';
 import { clipLine } from './text-escaping.js';
 import { plural } from './plural.js';
 

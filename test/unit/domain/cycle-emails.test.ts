@@ -35,7 +35,7 @@ import {
 } from '../../../src/domain/evidence-readiness.js';
 import { extractIdentifiers } from '../../../src/domain/organisation-name.js';
 import { classifySubject } from '../../../src/domain/request-subject.js';
-import { ukEndOfDay } from '../../../src/domain/review-calendar.js';
+import { ukEndOfDay } from '../../../src/domain/uk-dates.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: real readiness assessments of small folders
