@@ -1,7 +1,8 @@
 import { alreadyAppliedEmail, applicationOpenedEmail, identifyOrganisationEmail, subjectFormatHelpEmail } from '../domain/applicant-emails.js';
 import { reapplicationAllowed } from '../domain/award.js';
 import type { ReapplicationState } from '../domain/award.js';
-import { awardCurrentEmail, remindersStoppedEmail } from '../domain/cycle-emails.js';
+import { awardCurrentEmail } from '../domain/cycle-emails/award-lifecycle.js';
+import { remindersStoppedEmail } from '../domain/cycle-emails/reminders.js';
 import type { EmailContent } from '../domain/applicant-emails.js';
 import { referenceInSubject } from '../domain/application-reference.js';
 import { isAutomatedMail } from '../domain/automated-mail.js';

@@ -1,4 +1,4 @@
-import { awardExpiredEmail } from '../../domain/cycle-emails.js';
+import { awardExpiredEmail } from '../../domain/cycle-emails/award-lifecycle.js';
 import type { AwardLevel } from '../../domain/award.js';
 import { deadlineInstant, nextSubmissionCycle } from '../../domain/review-calendar.js';
 import { ukDateOf } from '../../domain/uk-dates.js';

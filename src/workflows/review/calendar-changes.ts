@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { cycleDatesChangedCard } from '../../domain/cycle-cards.js';
 import type { CalendarDateField } from '../../domain/cycle-cards.js';
-import { deadlineMovedEmail, decisionWindowMovedEmail } from '../../domain/cycle-emails.js';
+import { deadlineMovedEmail, decisionWindowMovedEmail } from '../../domain/cycle-emails/calendar-changes.js';
 import { deadlineInstant, hasDeadlinePassed } from '../../domain/review-calendar.js';
 import type { ReviewCycle } from '../../domain/review-calendar.js';
 import type { UkDate } from '../../domain/uk-dates.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { informationRequestedEmail } from '../../domain/cycle-emails.js';
+import { informationRequestedEmail } from '../../domain/cycle-emails/decisions.js';
 import { informationDueAfterDecisionsCard } from '../../domain/cycle-cards.js';
 import { findCycle } from '../../domain/review-calendar.js';
 import { ukDateOf, ukEndOfDay } from '../../domain/uk-dates.js';

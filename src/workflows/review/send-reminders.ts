@@ -1,4 +1,6 @@
-import { awardExpiryReminderEmail, deadlineReminderEmail, readinessSummaryLines } from '../../domain/cycle-emails.js';
+import { awardExpiryReminderEmail } from '../../domain/cycle-emails/award-lifecycle.js';
+import { deadlineReminderEmail } from '../../domain/cycle-emails/reminders.js';
+import { readinessSummaryLines } from '../../domain/cycle-emails/readiness.js';
 import { renewalOpensOn } from '../../domain/award.js';
 import type { AwardLevel } from '../../domain/award.js';
 import { dueDeadlineReminders, dueExpiryReminders } from '../../domain/reminder-schedule.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cycleDatesChangedCard } from '../../../src/domain/cycle-cards.js';
-import { deadlineMovedEmail, enteredReviewEmail } from '../../../src/domain/cycle-emails.js';
+import { deadlineMovedEmail } from '../../../src/domain/cycle-emails/calendar-changes.js';
+import { enteredReviewEmail } from '../../../src/domain/cycle-emails/deadline-close.js';
 import { ukEndOfDay } from '../../../src/domain/uk-dates.js';
 import { applicationDates, calendarDates, datesIn, inventedDates, unexpectedDates } from '../../support/calendar-dates.js';
 
