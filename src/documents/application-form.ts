@@ -32,7 +32,7 @@ import { AWARD_DOCUMENT_THRESHOLDS, AWARD_LEVELS, formatAwardLevel } from '../do
 import { FRAMEWORK_DOCUMENT_NAME, FRAMEWORK_DOCUMENT_WHERE } from '../domain/criteria-catalogue.js';
 import type { CatalogueSection, CriteriaCatalogue, Criterion } from '../domain/criteria-catalogue.js';
 import { CURRENT_EVIDENCE_RULE } from '../domain/evidence-readiness.js';
-import { formatUkDate } from '../domain/review-calendar.js';
+import { formatUkDate } from '../domain/uk-dates.js';
 import {
   COMMENTARY_PLACEHOLDER,
   FORM_PROPERTY,

@@ -23,7 +23,7 @@
  */
 import { PageSizes, PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 import { AWARD_LEVELS, formatAwardLevel, type AwardLevel } from '../domain/award.js';
-import { formatUkDate, isUkDate, type UkDate } from '../domain/review-calendar.js';
+import { formatUkDate, isUkDate, type UkDate } from '../domain/uk-dates.js';
 
 export interface AwardCertificateInput {
   organisationName: string;

@@ -35,7 +35,7 @@ import { Buffer } from 'node:buffer';
 import { TZDate } from '@date-fns/tz';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { strFromU8, unzipSync, Unzlib } from 'fflate';
-import { UK_TIME_ZONE } from '../domain/review-calendar.js';
+import { UK_TIME_ZONE } from '../domain/uk-dates.js';
 
 const OFFICE_EXTENSIONS = new Set([
   'docx', 'docm', 'dotx', 'dotm',

@@ -35,7 +35,7 @@ import {
   type EmailContent,
   type ListItem,
 } from './email-document.js';
-import { formatUkDate, type UkDate } from './review-calendar.js';
+import { formatUkDate, type UkDate } from './uk-dates.js';
 import { clipLine, singleLine } from './text-escaping.js';
 import { echoSafe } from './untrusted-echo.js';
 

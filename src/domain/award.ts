@@ -5,7 +5,7 @@
  * from the start of the following UK day. The expiry date is the decision date two years on, so
  * "awarded 10 April 2025, valid until 10 April 2027" reads the way people expect.
  */
-import { addUkDays, addUkYears, formatUkDate, ukDateOf, ukEndOfDay, type UkDate } from './review-calendar.js';
+import { addUkDays, addUkYears, formatUkDate, ukDateOf, ukEndOfDay, type UkDate } from './uk-dates.js';
 
 export type AwardLevel = 'bronze' | 'silver' | 'gold';
 export type SupportedAwardLevel = AwardLevel | 'none';

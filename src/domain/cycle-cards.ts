@@ -2,7 +2,7 @@
  * The staff Teams cards of the review calendar stage: a cycle's deadline passing, a decision sent
  * late, calendar rows ignored, the weekly digest, and reviews pausing or resuming.
  *
- * Built with the same pieces as the other staff cards (`staff-cards.ts`), so they share its
+ * Built with the same pieces as the other staff cards (`card-toolkit.ts`), so they share its
  * rules: Adaptive Cards 1.4 elements only, every value from an email or a staff list cleaned,
  * capped and escaped, and the payload checked against the size budget. These cards can list
  * hundreds of organisations, so lists are cut to fit a byte budget of their own and end with
@@ -10,20 +10,9 @@
  */
 import { formatAwardLevel, type SupportedAwardLevel } from './award.js';
 import { describeDaysLeft } from './reminder-schedule.js';
-import { formatUkDate, type UkDate } from './review-calendar.js';
-import {
-  factSet,
-  formatUkDateTime,
-  heading,
-  openUrl,
-  paragraph,
-  subheading,
-  toPayload,
-  untrusted,
-  type CardElement,
-  type Fact,
-  type TeamsWebhookPayload,
-} from './staff-cards.js';
+import { formatUkDate, type UkDate } from './uk-dates.js';
+import { factSet, heading, openUrl, paragraph, subheading, toPayload, untrusted, type CardElement, type Fact, type TeamsWebhookPayload } from './card-toolkit.js';
+import { formatUkDateTime } from './uk-dates.js';
 import { clipLine, escapeCardText } from './text-escaping.js';
 import { plural, pluralWord } from './plural.js';
 

@@ -27,7 +27,7 @@ import {
   type AwardLevel,
   type SupportedAwardLevel,
 } from './award.js';
-import { addUkYears, formatUkDate, ukDateOf, type UkDate } from './review-calendar.js';
+import { addUkYears, formatUkDate, ukDateOf, type UkDate } from './uk-dates.js';
 import { plural } from './plural.js';
 
 /** One file from the recursive listing of an organisation's folder. */

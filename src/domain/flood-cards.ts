@@ -3,8 +3,9 @@
  * hour of bounces), never one per email, so a flood of mail cannot become a flood of cards.
  */
 import type { LimitKind } from './reply-limits.js';
-import { factSet, formatUkDateTime, heading, paragraph, subheading, toPayload, untrusted } from './staff-cards.js';
-import type { TeamsWebhookPayload } from './staff-cards.js';
+import { factSet, heading, paragraph, subheading, toPayload, untrusted } from './card-toolkit.js';
+import { formatUkDateTime } from './uk-dates.js';
+import type { TeamsWebhookPayload } from './card-toolkit.js';
 import { escapeCardText } from './text-escaping.js';
 
 const CAP = { subject: 250, address: 254 } as const;

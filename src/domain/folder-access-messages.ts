@@ -4,7 +4,8 @@
  * made a guest (by staff, or by weqs where the deployment may).
  */
 import { email, greeting, h1, h2, item, link, ol, p, render, signOff, STANDARD_NAME, strong, value, type Block, type EmailContent } from './email-document.js';
-import { factSet, formatUkDateTime, heading, openUrl, paragraph, toPayload, untrusted, untrustedAddress, type TeamsWebhookPayload } from './staff-cards.js';
+import { factSet, heading, openUrl, paragraph, toPayload, untrusted, untrustedAddress, type TeamsWebhookPayload } from './card-toolkit.js';
+import { formatUkDateTime } from './uk-dates.js';
 import { clipLine } from './text-escaping.js';
 
 const CAP = { key: 160, organisation: 200, reference: 60, address: 254, person: 120, folder: 200, reason: 300, subjectOrganisation: 150 } as const;

@@ -9,30 +9,22 @@
  * "unresolved" (key by name, and give staff the look-alikes to check). Similarity scores are used
  * for that look-alike list only, never to resolve.
  */
-import { z } from 'zod';
-import { canonicalOrganisationName, extractIdentifiers, normalisePostcode, organisationNameKey } from './organisation-name.js';
-
-export type OrganisationKind = 'trust' | 'icb' | 'gp-practice' | 'dental-practice';
-
-export interface OrganisationRecord {
-  odsCode: string;
-  name: string;
-  kind: OrganisationKind;
-  postcode?: string;
-  /** ISO date (YYYY-MM-DD). */
-  openDate?: string;
-  /** ISO date (YYYY-MM-DD): the last day the organisation existed, as ODS publishes it. */
-  closeDate?: string;
-  /** Names the organisation has been known by under the same code. */
-  formerNames?: string[];
-}
-
-export interface Succession {
-  predecessorCode: string;
-  successorCode: string;
-  /** ISO date (YYYY-MM-DD). */
-  effectiveDate: string;
-}
+import { directorySnapshot, parseDirectorySnapshot, type DirectorySnapshot } from './organisation-directory-snapshot.js';
+import {
+  GENERIC_WORDS,
+  LEGAL_WORDS,
+  ORGANISATION_WORDS,
+  OrganisationNameIndex,
+  SIMILARITY_SKIPPED_WORDS,
+  acronymsOf,
+  splitSuffix,
+  suffixFamily,
+  type Family,
+  type NameEntry,
+} from './organisation-name-index.js';
+import { canonicalOrganisationName, extractIdentifiers, organisationNameKey } from './organisation-name.js';
+import { normaliseCode, normaliseRecord, type OrganisationRecord, type Succession } from './organisation-record.js';
+import { SuccessionGraph } from './organisation-succession.js';
 
 export type MatchedBy = 'ods-code' | 'name' | 'former-name' | 'abbreviation' | 'postcode';
 
@@ -111,49 +103,6 @@ const TRAILING_CODE = /^(?<rest>.*\S)(?:\s*[-\u2013:,])?\s+(?<code>[A-Z][A-Z0-9]
 // No organisation name comes near this; it bounds the work one request can cause.
 const MAX_REQUEST_LENGTH = 1_000;
 
-const TRUST_SUFFIXES: readonly (readonly string[])[] = [
-  ['nhs', 'foundation', 'trust'],
-  ['foundation', 'trust'],
-  ['nhs', 'trust'],
-  ['trust'],
-  ['nhs'],
-];
-const ICB_SUFFIX: readonly string[] = ['integrated', 'care', 'board'];
-
-// A suffix-less name is matched to a trust only if it says what kind of body it is: "Leeds Teaching
-// Hospitals" and "Mersey Care" do, "North Bristol" or "Royal Surrey" could be anything there.
-const ORGANISATION_WORDS: ReadonlySet<string> = new Set([
-  'hospital', 'hospitals', 'health', 'healthcare', 'care', 'university', 'teaching', 'partnership',
-  'community', 'ambulance', 'mental', 'childrens', 'womens', 'orthopaedic', 'cancer', 'eye', 'heart',
-  'chest', 'infirmary', 'services', 'service', 'integrated',
-]);
-
-// Words that say what kind of organisation it is rather than which one.
-const GENERIC_WORDS: ReadonlySet<string> = new Set([
-  ...ORGANISATION_WORDS,
-  'nhs', 'foundation', 'trust', 'board', 'medical', 'centre', 'centres', 'surgery', 'surgeries', 'practice',
-  'practices', 'dental', 'clinic', 'group', 'limited', 'department', 'primary', 'family', 'partners',
-  'and', 'of', 'for', 'in', 'on', 'at', 'upon',
-]);
-// Wording that any organisation's name may carry or drop without becoming another organisation.
-const LEGAL_WORDS: ReadonlySet<string> = new Set(['nhs', 'foundation', 'trust', 'and', 'of', 'for', 'in', 'on', 'at', 'upon']);
-const ACRONYM_SKIPPED_WORDS: ReadonlySet<string> = new Set(['and', 'of', 'for', 'in', 'on', 'at', 'upon']);
-const SIMILARITY_SKIPPED_WORDS: ReadonlySet<string> = new Set(['nhs', 'foundation', 'trust', 'and', 'of', 'for', 'in', 'on', 'at', 'upon']);
-
-type Family = 'trust' | 'icb';
-type NameVia = 'name' | 'former-name';
-
-interface NameEntry {
-  code: string;
-  via: NameVia;
-}
-
-interface TrustNameForm {
-  code: string;
-  via: NameVia;
-  core: readonly string[];
-}
-
 interface Candidate {
   matchedBy: MatchedBy;
   /** The closed organisation the name or code belonged to. */
@@ -169,17 +118,9 @@ interface NameMatch {
 export class OrganisationDirectory {
   readonly asOf: string;
   private readonly records = new Map<string, OrganisationRecord>();
-  private readonly successors = new Map<string, Succession[]>();
-  private readonly predecessors = new Map<string, string[]>();
   private readonly successionList: Succession[];
-  private readonly targetCache = new Map<string, string[]>();
-  private readonly exactIndex = new Map<string, NameEntry[]>();
-  private readonly coreIndex = new Map<string, NameEntry[]>();
-  private readonly acronymIndex = new Map<string, NameEntry[]>();
-  private readonly trustForms: TrustNameForm[] = [];
-  private readonly postcodeIndex = new Map<string, string[]>();
-  private readonly tokenIndex = new Map<string, string[]>();
-  private readonly recordTokens = new Map<string, string[][]>();
+  private readonly succession: SuccessionGraph;
+  private readonly names = new OrganisationNameIndex();
 
   private constructor(records: readonly OrganisationRecord[], successions: readonly Succession[], asOf: string) {
     this.asOf = asOf;
@@ -193,12 +134,8 @@ export class OrganisationDirectory {
       successorCode: normaliseCode(succession.successorCode),
       effectiveDate: succession.effectiveDate,
     }));
-    for (const succession of this.successionList) {
-      if (succession.effectiveDate > asOf) continue;
-      pushTo(this.successors, succession.predecessorCode, succession);
-      pushTo(this.predecessors, succession.successorCode, succession.predecessorCode);
-    }
-    for (const record of this.records.values()) this.index(record);
+    this.succession = new SuccessionGraph(this.records, this.successionList, asOf);
+    for (const record of this.records.values()) this.names.add(record, this.succession.isCurrent(record));
   }
 
   static build(records: OrganisationRecord[], successions: Succession[], options: DirectoryOptions = {}): OrganisationDirectory {
@@ -216,7 +153,7 @@ export class OrganisationDirectory {
 
   /** Codes of the current organisations a code stands for today: itself, its successors, or none. */
   currentCodesFor(odsCode: string): string[] {
-    return this.targets(normaliseCode(odsCode));
+    return this.succession.currentCodesFor(normaliseCode(odsCode));
   }
 
   resolve(requestedName: string): Resolution {
@@ -260,101 +197,27 @@ export class OrganisationDirectory {
 
   private isCommonName(canonical: string): boolean {
     const distinctive = canonical.split(' ').filter((word) => !GENERIC_WORDS.has(word));
-    return distinctive.every((word) => (this.tokenIndex.get(word)?.length ?? 0) >= COMMON_WORD_MIN_NAMES);
+    return distinctive.every((word) => (this.names.codesUsingWord(word)?.length ?? 0) >= COMMON_WORD_MIN_NAMES);
   }
 
   toJSON(): DirectorySnapshot {
-    return {
-      format: SNAPSHOT_FORMAT,
-      version: 1,
-      asOf: this.asOf,
-      records: [...this.records.values()],
-      successions: this.successionList,
-    };
+    return directorySnapshot(this.asOf, [...this.records.values()], this.successionList);
   }
 
   static fromJSON(json: unknown): OrganisationDirectory {
-    const snapshot = snapshotSchema.parse(json);
+    const snapshot = parseDirectorySnapshot(json);
     return new OrganisationDirectory(snapshot.records, snapshot.successions, snapshot.asOf);
   }
 
-  private isCurrent(record: OrganisationRecord): boolean {
-    return record.closeDate === undefined || record.closeDate >= this.asOf;
-  }
-
-  private targets(code: string): string[] {
-    const cached = this.targetCache.get(code);
-    if (cached !== undefined) return cached;
-    const found = new Set<string>();
-    const visited = new Set<string>();
-    const walk = (current: string): void => {
-      if (visited.has(current)) return;
-      visited.add(current);
-      const record = this.records.get(current);
-      if (record !== undefined && this.isCurrent(record)) {
-        found.add(current);
-        return;
-      }
-      for (const succession of this.successors.get(current) ?? []) walk(succession.successorCode);
-    };
-    walk(code);
-    const result = [...found].sort();
-    this.targetCache.set(code, result);
-    return result;
-  }
-
-  private predecessorCodes(code: string): string[] {
-    const found = new Set<string>();
-    const pending = [...(this.predecessors.get(code) ?? [])];
-    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-      if (found.has(next) || next === code) continue;
-      found.add(next);
-      pending.push(...(this.predecessors.get(next) ?? []));
-    }
-    return [...found].sort();
-  }
-
-  private index(record: OrganisationRecord): void {
-    const names: [string, NameVia][] = [[record.name, 'name'], ...(record.formerNames ?? []).map((name): [string, NameVia] => [name, 'former-name'])];
-    const forms: string[][] = [];
-    for (const [name, via] of names) {
-      const canonical = canonicalOrganisationName(name);
-      if (canonical === '') continue;
-      const words = canonical.split(' ');
-      pushTo(this.exactIndex, canonical, { code: record.odsCode, via });
-      const form: string[] = [];
-      for (const word of words) if (!SIMILARITY_SKIPPED_WORDS.has(word) && !form.includes(word)) form.push(word);
-      forms.push(form);
-      if (record.kind === 'trust') {
-        const { core } = splitSuffix(words, 'trust');
-        if (core.length === 0) continue;
-        pushTo(this.coreIndex, `trust:${core.join('')}`, { code: record.odsCode, via });
-        this.trustForms.push({ code: record.odsCode, via, core });
-        for (const acronym of acronymsOf(core, words)) pushTo(this.acronymIndex, acronym, { code: record.odsCode, via });
-      } else if (record.kind === 'icb') {
-        const { core } = splitSuffix(words, 'icb');
-        if (core.length > 0) pushTo(this.coreIndex, `icb:${core.join('')}`, { code: record.odsCode, via });
-      }
-    }
-    this.recordTokens.set(record.odsCode, forms);
-    for (const form of forms) {
-      for (const token of form) {
-        const codes = this.tokenIndex.get(token);
-        if (codes === undefined) this.tokenIndex.set(token, [record.odsCode]);
-        else if (codes[codes.length - 1] !== record.odsCode) codes.push(record.odsCode);
-      }
-    }
-    if (record.postcode !== undefined && this.isCurrent(record)) pushTo(this.postcodeIndex, record.postcode, record.odsCode);
-  }
 
   private matchName(canonical: string): NameMatch | undefined {
     const words = canonical.split(' ');
     const family = suffixFamily(words);
     const { core } = splitSuffix(words, family ?? 'trust');
     const bareNameAllowed = family === undefined && core.length >= 2 && core.some((word) => ORGANISATION_WORDS.has(word));
-    const coreEntries = core.length > 0 && (family !== undefined || bareNameAllowed) ? this.coreIndex.get(`${family ?? 'trust'}:${core.join('')}`) : undefined;
+    const coreEntries = core.length > 0 && (family !== undefined || bareNameAllowed) ? this.names.coreMatches(family ?? 'trust', core) : undefined;
 
-    const exact = this.exactIndex.get(canonical);
+    const exact = this.names.exactMatches(canonical);
     if (exact !== undefined) {
       const match = this.collect(exact, 'name');
       if (family === undefined) {
@@ -373,7 +236,7 @@ export class OrganisationDirectory {
     if (coreEntries !== undefined) return this.collect(coreEntries, 'name');
 
     if (family === 'trust' && core.length > 0) {
-      const abbreviated = this.abbreviationEntries(core);
+      const abbreviated = this.names.abbreviations(core);
       if (abbreviated.length > 0) {
         const match = this.collect(abbreviated, 'abbreviation');
         if (match.candidates.size > 1) match.reason = 'abbreviation';
@@ -383,19 +246,12 @@ export class OrganisationDirectory {
     return undefined;
   }
 
-  private abbreviationEntries(core: readonly string[]): NameEntry[] {
-    const [only] = core;
-    if (core.length === 1 && only !== undefined && only.length >= 3) return this.acronymIndex.get(only) ?? [];
-    if (core.length < 2) return [];
-    return this.trustForms.filter((form) => isTokenwiseAbbreviation(core, form.core));
-  }
-
   private collect(entries: readonly NameEntry[], tier: 'name' | 'abbreviation'): NameMatch {
     const candidates = new Map<string, Candidate>();
     const closed = new Set<string>();
     let split = false;
     for (const entry of entries) {
-      const targets = this.targets(entry.code);
+      const targets = this.succession.currentCodesFor(entry.code);
       if (targets.length === 0) closed.add(entry.code);
       if (targets.length > 1) split = true;
       for (const target of targets) {
@@ -438,7 +294,7 @@ export class OrganisationDirectory {
     const byCode = new Map<string, Candidate>();
     const closedCodes: string[] = [];
     for (const code of known) {
-      const targets = this.targets(code);
+      const targets = this.succession.currentCodesFor(code);
       if (targets.length === 0) closedCodes.push(code);
       for (const target of targets) if (!byCode.has(target)) byCode.set(target, target === code ? { matchedBy: 'ods-code' } : { matchedBy: 'ods-code', via: code });
     }
@@ -467,7 +323,7 @@ export class OrganisationDirectory {
 
   /** "Wye Valley NHS Trust (V07270)": the code's own name, even where the name alone means the trust. */
   private isOwnName(canonical: string, codes: readonly string[]): boolean {
-    return (this.exactIndex.get(canonical) ?? []).some((entry) => codes.includes(entry.code));
+    return (this.names.exactMatches(canonical) ?? []).some((entry) => codes.includes(entry.code));
   }
 
   /**
@@ -479,7 +335,7 @@ export class OrganisationDirectory {
   private nameFitsCode(canonical: string, target: string, via: string | undefined): boolean {
     const words = canonical.split(' ');
     const { core } = splitSuffix(words, suffixFamily(words) ?? 'trust');
-    const related = [target, ...(via === undefined ? [] : [via]), ...this.predecessorCodes(target)];
+    const related = [target, ...(via === undefined ? [] : [via]), ...this.succession.predecessorsOf(target)];
     const vocabulary = new Set<string>();
     const acronyms = new Set<string>();
     for (const code of related) {
@@ -499,7 +355,7 @@ export class OrganisationDirectory {
   private resolveWithPostcodes(postcodes: readonly string[], canonical: string, byName: NameMatch | undefined, nameKey: string): Resolution {
     const wanted = new Set(postcodes);
     if (canonical === '') {
-      const here = [...new Set(postcodes.flatMap((postcode) => this.postcodeIndex.get(postcode) ?? []))].sort();
+      const here = [...new Set(postcodes.flatMap((postcode) => this.names.atPostcode(postcode) ?? []))].sort();
       const [only] = here;
       if (here.length === 1 && only !== undefined) return this.resolved(only, { matchedBy: 'postcode' }, nameKey);
       if (here.length > 1) return this.ambiguous(here, 'same-postcode', nameKey, ['ods-code']);
@@ -549,7 +405,7 @@ export class OrganisationDirectory {
       key: `ods:${code}`,
       matchedBy: candidate.matchedBy,
       ...(succeededFrom === undefined ? {} : { succeededFrom }),
-      predecessorKeys: this.predecessorCodes(code).map((predecessor) => `ods:${predecessor}`),
+      predecessorKeys: this.succession.predecessorsOf(code).map((predecessor) => `ods:${predecessor}`),
       nameKey,
     };
   }
@@ -585,13 +441,13 @@ export class OrganisationDirectory {
     const requested = new Set(words.filter((word) => !SIMILARITY_SKIPPED_WORDS.has(word)));
     const scores = new Map<string, number>();
     const note = (code: string, score: number): void => {
-      for (const target of this.targets(code)) scores.set(target, Math.max(scores.get(target) ?? 0, score));
+      for (const target of this.succession.currentCodesFor(code)) scores.set(target, Math.max(scores.get(target) ?? 0, score));
     };
 
     // Rare words first; very common ones ("surgery", "dental") only narrow nothing down.
     const candidates = new Set<string>();
     const byRarity = [...requested]
-      .map((word) => [word, this.tokenIndex.get(word)] as const)
+      .map((word) => [word, this.names.codesUsingWord(word)] as const)
       .filter((entry): entry is readonly [string, string[]] => entry[1] !== undefined)
       .sort((a, b) => a[1].length - b[1].length);
     for (const [, codes] of byRarity.slice(0, 3)) {
@@ -602,23 +458,23 @@ export class OrganisationDirectory {
     // A word no organisation uses is most often a typing shortcut or a slip, so it counts for less
     // than the rarest real word would.
     const weight = (word: string): number => {
-      const frequency = this.tokenIndex.get(word)?.length ?? 0;
+      const frequency = this.names.codesUsingWord(word)?.length ?? 0;
       return frequency === 0 ? Math.log(1 + total / 2) / 2 : Math.log(1 + total / (1 + frequency));
     };
     for (const code of candidates) {
       let best = 0;
-      for (const form of this.recordTokens.get(code) ?? []) best = Math.max(best, weightedOverlap([...requested], form, weight));
+      for (const form of this.names.nameForms(code) ?? []) best = Math.max(best, weightedOverlap([...requested], form, weight));
       if (best >= SIMILARITY_THRESHOLD) note(code, best);
     }
 
     // Abbreviations that could not be trusted to resolve are still worth showing.
     const family = suffixFamily(words);
     const { core } = splitSuffix(words, family ?? 'trust');
-    for (const entry of this.abbreviationEntries(core)) note(entry.code, 0.9);
-    const coreEntries = this.coreIndex.get(`trust:${core.join('')}`) ?? this.coreIndex.get(`icb:${core.join('')}`) ?? [];
+    for (const entry of this.names.abbreviations(core)) note(entry.code, 0.9);
+    const coreEntries = this.names.coreMatches('trust', core) ?? this.names.coreMatches('icb', core) ?? [];
     for (const entry of coreEntries) note(entry.code, 1);
     for (const postcode of postcodes) {
-      for (const code of this.postcodeIndex.get(postcode) ?? []) if (scores.has(code)) scores.set(code, (scores.get(code) ?? 0) + 1);
+      for (const code of this.names.atPostcode(postcode) ?? []) if (scores.has(code)) scores.set(code, (scores.get(code) ?? 0) + 1);
     }
 
     return [...scores.entries()]
@@ -629,112 +485,10 @@ export class OrganisationDirectory {
   }
 }
 
-const SNAPSHOT_FORMAT = 'weqs.organisation-directory';
-
-export interface DirectorySnapshot {
-  format: typeof SNAPSHOT_FORMAT;
-  version: 1;
-  asOf: string;
-  records: OrganisationRecord[];
-  successions: Succession[];
-}
-
-const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const codeSchema = z.string().trim().min(1).max(16).regex(/^[A-Za-z0-9]+$/);
-const recordSchema = z.strictObject({
-  odsCode: codeSchema,
-  name: z.string().min(1).max(500),
-  kind: z.enum(['trust', 'icb', 'gp-practice', 'dental-practice']),
-  postcode: z.string().max(16).optional(),
-  openDate: isoDateSchema.optional(),
-  closeDate: isoDateSchema.optional(),
-  formerNames: z.array(z.string().min(1).max(500)).optional(),
-});
-const snapshotSchema = z.strictObject({
-  format: z.literal(SNAPSHOT_FORMAT),
-  version: z.literal(1),
-  asOf: isoDateSchema,
-  records: z.array(recordSchema),
-  successions: z.array(z.strictObject({ predecessorCode: codeSchema, successorCode: codeSchema, effectiveDate: isoDateSchema })),
-});
-
-function normaliseCode(code: string): string {
-  return code.trim().toUpperCase();
-}
-
-function normaliseRecord(record: OrganisationRecord): OrganisationRecord {
-  const postcode = record.postcode === undefined ? undefined : normalisePostcode(record.postcode) ?? record.postcode.trim().toUpperCase();
-  const formerNames = record.formerNames?.filter((name) => name.trim() !== '' && name !== record.name);
-  return {
-    odsCode: normaliseCode(record.odsCode),
-    name: record.name,
-    kind: record.kind,
-    ...(postcode === undefined || postcode === '' ? {} : { postcode }),
-    ...(record.openDate === undefined ? {} : { openDate: record.openDate }),
-    ...(record.closeDate === undefined ? {} : { closeDate: record.closeDate }),
-    ...(formerNames === undefined || formerNames.length === 0 ? {} : { formerNames: [...new Set(formerNames)] }),
-  };
-}
-
 function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-}
-
-function endsWith(words: readonly string[], suffix: readonly string[]): boolean {
-  if (suffix.length > words.length) return false;
-  return suffix.every((word, index) => words[words.length - suffix.length + index] === word);
-}
-
-function suffixFamily(words: readonly string[]): Family | undefined {
-  if (endsWith(words, ICB_SUFFIX)) return 'icb';
-  if (TRUST_SUFFIXES.some((suffix) => endsWith(words, suffix))) return 'trust';
-  return undefined;
-}
-
-/** The words that say which organisation, without the legal suffix (and an ICB's leading "NHS"). */
-function splitSuffix(words: readonly string[], family: Family): { core: string[] } {
-  if (family === 'icb') {
-    const withoutSuffix = endsWith(words, ICB_SUFFIX) ? words.slice(0, -ICB_SUFFIX.length) : [...words];
-    return { core: withoutSuffix[0] === 'nhs' ? withoutSuffix.slice(1) : withoutSuffix };
-  }
-  const suffix = TRUST_SUFFIXES.find((candidate) => endsWith(words, candidate));
-  return { core: suffix === undefined ? [...words] : words.slice(0, words.length - suffix.length) };
-}
-
-/** "LTHT", "GSTT", "ELFT", "UHCW": initials, with the trust's own T or FT as people write them. */
-function acronymsOf(core: readonly string[], words: readonly string[]): string[] {
-  const initials = core.filter((word) => !ACRONYM_SKIPPED_WORDS.has(word)).map((word) => word[0] ?? '').join('');
-  if (initials.length < 2) return [];
-  const acronyms = [initials, `${initials}t`];
-  if (endsWith(words, ['foundation', 'trust'])) acronyms.push(`${initials}ft`);
-  return acronyms.filter((acronym) => acronym.length >= 3);
-}
-
-/**
- * "Croydon H Serv" for "Croydon Health Services": same number of words, each the same or a
- * shortening of the word in that place, at least one shortened, and at least one distinctive word
- * spelled out in full so that a string of initials alone cannot match.
- */
-function isTokenwiseAbbreviation(requested: readonly string[], known: readonly string[]): boolean {
-  if (requested.length !== known.length) return false;
-  let shortened = 0;
-  let anchored = false;
-  for (const [index, word] of requested.entries()) {
-    const full = known[index];
-    if (full === undefined) return false;
-    if (word === full) {
-      if (word.length >= 3 && !GENERIC_WORDS.has(word)) anchored = true;
-    } else if (full.startsWith(word)) shortened += 1;
-    else return false;
-  }
-  return shortened > 0 && anchored;
-}
 
 /**
  * Weighted Jaccard over distinctive words, where a typed shortening counts as what it shortens:

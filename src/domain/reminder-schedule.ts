@@ -16,7 +16,8 @@
  */
 import { z } from 'zod';
 import type { AwardLevel } from './award.js';
-import { addUkDays, findCycle, formatUkDate, ukDateOf, ukDaysBetween, ukEndOfDay, type ReviewCalendar, type UkDate } from './review-calendar.js';
+import { addUkDays, formatUkDate, ukDateOf, ukDaysBetween, ukEndOfDay, type UkDate } from './uk-dates.js';
+import { findCycle, type ReviewCalendar } from './review-calendar.js';
 
 export const DEFAULT_DEADLINE_REMINDER_OFFSETS: readonly number[] = [28, 14, 7, 1];
 export const DEFAULT_EXPIRY_REMINDER_OFFSETS: readonly number[] = [90, 30];

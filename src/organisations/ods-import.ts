@@ -7,7 +7,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { OrganisationDirectory } from '../domain/organisation-directory.js';
-import type { DirectoryOptions, OrganisationKind, OrganisationRecord, Succession } from '../domain/organisation-directory.js';
+import type { DirectoryOptions } from '../domain/organisation-directory.js';
+import type { OrganisationKind, OrganisationRecord, Succession } from '../domain/organisation-record.js';
 import { canonicalOrganisationName, normalisePostcode } from '../domain/organisation-name.js';
 
 export type OdsFileKind = 'etr' | 'epraccur' | 'egdpprac' | 'icb' | 'succ';

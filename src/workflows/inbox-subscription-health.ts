@@ -1,4 +1,4 @@
-import { heading, paragraph, toPayload } from '../domain/staff-cards.js';
+import { heading, paragraph, toPayload } from '../domain/card-toolkit.js';
 import { logger } from '../logging.js';
 import type { StaffNotifier } from '../ports/staff-notifier.port.js';
 import type { SubscriptionOutcome } from './maintain-inbox-subscription.js';

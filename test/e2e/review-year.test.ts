@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../dev/emulator-client.js';
 import { loadConfig } from '../../src/config.js';
 import { frameworkSectionsCatalogue } from '../../src/domain/criteria-catalogue.js';
-import { ukDateOf, ukStartOfDay } from '../../src/domain/review-calendar.js';
+import { ukDateOf, ukStartOfDay } from '../../src/domain/uk-dates.js';
 import { odata } from '../../src/graph/odata-filter.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';

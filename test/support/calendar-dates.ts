@@ -1,8 +1,8 @@
 import { strFromU8, unzipSync } from 'fflate';
 import type { EmulatorState } from '../../dev/emulator-client.js';
 import { renewalOpensOn } from '../../src/domain/award.js';
-import { addUkYears, isUkDate, ukDateOf } from '../../src/domain/review-calendar.js';
-import type { UkDate } from '../../src/domain/review-calendar.js';
+import { addUkYears, isUkDate, ukDateOf } from '../../src/domain/uk-dates.js';
+import type { UkDate } from '../../src/domain/uk-dates.js';
 
 /**
  * "No email, form or card carries a date that is not in the calendar under test": every date

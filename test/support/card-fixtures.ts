@@ -1,4 +1,5 @@
-import { parseReviewCalendar, ukEndOfDay } from '../../src/domain/review-calendar.js';
+import { parseReviewCalendar } from '../../src/domain/review-calendar-rows.js';
+import { ukEndOfDay } from '../../src/domain/uk-dates.js';
 import {
   cycleClosedCard,
   cycleDatesChangedCard,
@@ -9,8 +10,8 @@ import {
   reviewsPausedCard,
   weeklyDigestCard,
 } from '../../src/domain/cycle-cards.js';
-import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../../src/domain/staff-cards.js';
-import type { TeamsWebhookPayload } from '../../src/domain/staff-cards.js';
+import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard } from '../../src/domain/request-cards.js';
+import type { TeamsWebhookPayload } from '../../src/domain/card-toolkit.js';
 
 /**
  * One of every Teams card weqs can post, with the inputs the card unit tests use

@@ -1,4 +1,4 @@
-import type { CardElement, TeamsWebhookPayload } from '../../src/domain/staff-cards.js';
+import type { CardElement, TeamsWebhookPayload } from '../../src/domain/card-toolkit.js';
 
 /** Every text a reader sees on the card: text blocks, facts and action titles. */
 export function allText(payload: TeamsWebhookPayload): string[] {

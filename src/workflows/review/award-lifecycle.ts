@@ -1,6 +1,7 @@
-import { awardExpiredEmail } from '../../domain/cycle-emails.js';
+import { awardExpiredEmail } from '../../domain/cycle-emails/award-lifecycle.js';
 import type { AwardLevel } from '../../domain/award.js';
-import { deadlineInstant, nextSubmissionCycle, ukDateOf } from '../../domain/review-calendar.js';
+import { deadlineInstant, nextSubmissionCycle } from '../../domain/review-calendar.js';
+import { ukDateOf } from '../../domain/uk-dates.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';

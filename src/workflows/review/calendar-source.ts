@@ -1,5 +1,5 @@
-import { parseReviewCalendar } from '../../domain/review-calendar.js';
-import type { ParsedReviewCalendar } from '../../domain/review-calendar.js';
+import { parseReviewCalendar } from '../../domain/review-calendar-rows.js';
+import type { ParsedReviewCalendar } from '../../domain/review-calendar-rows.js';
 import { logger } from '../../logging.js';
 
 /**

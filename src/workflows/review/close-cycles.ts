@@ -1,4 +1,4 @@
-import { enteredReviewEmail, rolledOverEmail } from '../../domain/cycle-emails.js';
+import { enteredReviewEmail, rolledOverEmail } from '../../domain/cycle-emails/deadline-close.js';
 import { cycleClosedCard } from '../../domain/cycle-cards.js';
 import type { EvidenceReadiness } from '../../domain/evidence-readiness.js';
 import { deadlineInstant, hasDeadlinePassed, nextSubmissionCycle } from '../../domain/review-calendar.js';

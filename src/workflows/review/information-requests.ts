@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { informationRequestedEmail } from '../../domain/cycle-emails.js';
+import { informationRequestedEmail } from '../../domain/cycle-emails/decisions.js';
 import { informationDueAfterDecisionsCard } from '../../domain/cycle-cards.js';
-import { findCycle, ukDateOf, ukEndOfDay } from '../../domain/review-calendar.js';
-import type { UkDate } from '../../domain/review-calendar.js';
+import { findCycle } from '../../domain/review-calendar.js';
+import { ukDateOf, ukEndOfDay } from '../../domain/uk-dates.js';
+import type { UkDate } from '../../domain/uk-dates.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { setApplicantAccess } from '../folder-access.js';

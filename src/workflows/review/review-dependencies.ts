@@ -1,5 +1,5 @@
 import type { CriteriaCatalogue } from '../../domain/criteria-catalogue.js';
-import type { ParsedReviewCalendar } from '../../domain/review-calendar.js';
+import type { ParsedReviewCalendar } from '../../domain/review-calendar-rows.js';
 import type { ApplicationFields, ApplicationItem } from '../../graph/applications-list.js';
 import type { EvidenceFolder } from '../../graph/evidence-folder.js';
 import { anyOf, odata } from '../../graph/odata-filter.js';

@@ -1,8 +1,9 @@
 import { awardExpiry } from '../../domain/award.js';
 import type { AwardLevel } from '../../domain/award.js';
 import { lateDecisionCard } from '../../domain/cycle-cards.js';
-import { decisionEmail } from '../../domain/cycle-emails.js';
-import { decisionWindowStatus, deadlineInstant, findCycle, nextSubmissionCycle, ukDateOf } from '../../domain/review-calendar.js';
+import { decisionEmail } from '../../domain/cycle-emails/decisions.js';
+import { decisionWindowStatus, deadlineInstant, findCycle, nextSubmissionCycle } from '../../domain/review-calendar.js';
+import { ukDateOf } from '../../domain/uk-dates.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';

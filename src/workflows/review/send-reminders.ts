@@ -1,10 +1,13 @@
-import { awardExpiryReminderEmail, deadlineReminderEmail, readinessSummaryLines } from '../../domain/cycle-emails.js';
+import { awardExpiryReminderEmail } from '../../domain/cycle-emails/award-lifecycle.js';
+import { deadlineReminderEmail } from '../../domain/cycle-emails/reminders.js';
+import { readinessSummaryLines } from '../../domain/cycle-emails/readiness.js';
 import { renewalOpensOn } from '../../domain/award.js';
 import type { AwardLevel } from '../../domain/award.js';
 import { dueDeadlineReminders, dueExpiryReminders } from '../../domain/reminder-schedule.js';
 import type { ReminderApplication } from '../../domain/reminder-schedule.js';
 import { plural } from '../../domain/plural.js';
-import { findCycle, nextSubmissionCycle, ukDateOf } from '../../domain/review-calendar.js';
+import { findCycle, nextSubmissionCycle } from '../../domain/review-calendar.js';
+import { ukDateOf } from '../../domain/uk-dates.js';
 import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { applicationEvidence } from './application-evidence.js';

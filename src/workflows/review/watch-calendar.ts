@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cyclePublishedCard, invalidCalendarRowsCard } from '../../domain/cycle-cards.js';
-import { reviewsResumedEmail } from '../../domain/cycle-emails.js';
+import { reviewsResumedEmail } from '../../domain/cycle-emails/calendar-changes.js';
 import { deadlineInstant, nextSubmissionCycle } from '../../domain/review-calendar.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';

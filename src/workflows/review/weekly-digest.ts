@@ -1,5 +1,6 @@
 import { weeklyDigestCard } from '../../domain/cycle-cards.js';
-import { addUkDays, deadlineInstant, nextSubmissionCycle, ukDateOf, ukDaysBetween, ukStartOfDay } from '../../domain/review-calendar.js';
+import { addUkDays, ukDateOf, ukDaysBetween, ukStartOfDay } from '../../domain/uk-dates.js';
+import { deadlineInstant, nextSubmissionCycle } from '../../domain/review-calendar.js';
 import { logger } from '../../logging.js';
 import { applicationEvidence } from './application-evidence.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';

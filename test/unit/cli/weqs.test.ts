@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/weqs.js';
-import { parseReviewCalendar } from '../../../src/domain/review-calendar.js';
+import { parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
 import type { Runtime } from '../../../src/runtime.js';
 import type { ReviewDependencies } from '../../../src/workflows/review/review-dependencies.js';
 

@@ -19,7 +19,7 @@ import {
 import { AWARD_DOCUMENT_THRESHOLDS } from '../../../src/domain/award.js';
 import { classifySubject } from '../../../src/domain/request-subject.js';
 import { extractIdentifiers } from '../../../src/domain/organisation-name.js';
-import { ukEndOfDay } from '../../../src/domain/review-calendar.js';
+import { ukEndOfDay } from '../../../src/domain/uk-dates.js';
 import { frameworkSectionsCatalogue } from '../../../src/domain/criteria-catalogue.js';
 const catalogue = frameworkSectionsCatalogue();
 

@@ -17,13 +17,10 @@ import {
   type ReviewsPausedCardInput,
   type WeeklyDigestCardInput,
 } from '../../../src/domain/cycle-cards.js';
-import { parseReviewCalendar, ukEndOfDay } from '../../../src/domain/review-calendar.js';
-import {
-  CARD_PAYLOAD_BUDGET_BYTES,
-  cardPayloadBytes,
-  cardPayloadProblems,
-  type TeamsWebhookPayload,
-} from '../../../src/domain/staff-cards.js';
+import { parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
+import { ukEndOfDay } from '../../../src/domain/uk-dates.js';
+import { CARD_PAYLOAD_BUDGET_BYTES, cardPayloadBytes, type TeamsWebhookPayload } from '../../../src/domain/card-toolkit.js';
+import { cardPayloadProblems } from '../../support/card-payload-problems.js';
 
 const LIST_URL = 'https://contoso.sharepoint.com/sites/weqs/Lists/Applications';
 const CALENDAR_URL = 'https://contoso.sharepoint.com/sites/weqs/Lists/Review%20calendar';

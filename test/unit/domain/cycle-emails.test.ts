@@ -2,31 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALLOWED_ATTRIBUTES, ALLOWED_TAGS, attributesIn, hostileText, hrefs, tagsIn } from '../../support/email-markup.js';
 import { reviewsPausedText } from '../../../src/domain/applicant-emails.js';
-import {
-  awardCurrentEmail,
-  awardExpiredEmail,
-  awardExpiryReminderEmail,
-  deadlineReminderEmail,
-  decisionEmail,
-  defaultAimLevel,
-  enteredReviewEmail,
-  informationRequestedEmail,
-  MAX_LISTED_DOCUMENTS,
-  remindersStoppedEmail,
-  reviewsResumedEmail,
-  rolledOverEmail,
-  type AwardCurrentEmailInput,
-  type AwardExpiredEmailInput,
-  type AwardExpiryReminderEmailInput,
-  type DeadlineReminderEmailInput,
-  type DecisionEmailInput,
-  type EmailContent,
-  type EnteredReviewEmailInput,
-  type InformationRequestedEmailInput,
-  type RemindersStoppedEmailInput,
-  type ReviewsResumedEmailInput,
-  type RolledOverEmailInput,
-} from '../../../src/domain/cycle-emails.js';
+import { awardCurrentEmail, awardExpiredEmail, awardExpiryReminderEmail, type AwardCurrentEmailInput, type AwardExpiredEmailInput, type AwardExpiryReminderEmailInput } from '../../../src/domain/cycle-emails/award-lifecycle.js';
+import { deadlineReminderEmail, remindersStoppedEmail, type DeadlineReminderEmailInput, type RemindersStoppedEmailInput } from '../../../src/domain/cycle-emails/reminders.js';
+import { decisionEmail, informationRequestedEmail, type DecisionEmailInput, type InformationRequestedEmailInput } from '../../../src/domain/cycle-emails/decisions.js';
+import { defaultAimLevel, MAX_LISTED_DOCUMENTS } from '../../../src/domain/cycle-emails/readiness.js';
+import { enteredReviewEmail, rolledOverEmail, type EnteredReviewEmailInput, type RolledOverEmailInput } from '../../../src/domain/cycle-emails/deadline-close.js';
+import { reviewsResumedEmail, type ReviewsResumedEmailInput } from '../../../src/domain/cycle-emails/calendar-changes.js';
+import type { EmailContent } from '../../../src/domain/email-document.js';
 import {
   assessEvidenceReadiness,
   type EvidenceFile,
@@ -35,7 +17,7 @@ import {
 } from '../../../src/domain/evidence-readiness.js';
 import { extractIdentifiers } from '../../../src/domain/organisation-name.js';
 import { classifySubject } from '../../../src/domain/request-subject.js';
-import { ukEndOfDay } from '../../../src/domain/review-calendar.js';
+import { ukEndOfDay } from '../../../src/domain/uk-dates.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: real readiness assessments of small folders

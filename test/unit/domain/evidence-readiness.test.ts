@@ -10,7 +10,7 @@ import {
   type EvidenceReadinessInput,
   type EvidenceSection,
 } from '../../../src/domain/evidence-readiness.js';
-import { ukEndOfDay } from '../../../src/domain/review-calendar.js';
+import { ukEndOfDay } from '../../../src/domain/uk-dates.js';
 
 export const sections: EvidenceSection[] = [
   { id: 'HO', title: 'Healthcare organisation', folderName: '1. Healthcare organisation' },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OrganisationDirectory } from '../../../src/domain/organisation-directory.js';
-import type { OrganisationRecord, Resolution, Succession } from '../../../src/domain/organisation-directory.js';
+import type { OrganisationRecord, Succession } from '../../../src/domain/organisation-record.js';
+import type { Resolution } from '../../../src/domain/organisation-directory.js';
 
 // Fictional organisations (codes and postcodes that do not exist), shaped like the cases the
 // real ODS data contains.

@@ -13,7 +13,9 @@ import {
   reminderOffsetsSchema,
   type ReminderApplication,
 } from '../../../src/domain/reminder-schedule.js';
-import { addUkDays, parseReviewCalendar, ukStartOfDay, type ReviewCalendar } from '../../../src/domain/review-calendar.js';
+import { addUkDays, ukStartOfDay } from '../../../src/domain/uk-dates.js';
+import { parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
+import type { ReviewCalendar } from '../../../src/domain/review-calendar.js';
 
 function calendarOf(...rows: Record<string, unknown>[]): ReviewCalendar {
   const { cycles, rejected } = parseReviewCalendar(rows);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { calendarWarnings, parseReviewCalendar } from '../../../src/domain/review-calendar.js';
+import { calendarWarnings, parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
 import { describeStandardState, parseReviewCalendarFile } from '../../../src/domain/review-calendar-file.js';
 import { nonWorkingDayReason } from '../../../src/domain/working-days.js';
 import { itStandardPage } from '../../support/shared-seeds.js';

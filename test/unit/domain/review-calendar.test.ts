@@ -3,26 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { parseReviewCalendarFile } from '../../../src/domain/review-calendar-file.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addUkDays,
-  addUkYears,
-  currentAndNextCycles,
-  cycleInReview,
-  cycleInstants,
-  cyclePhase,
-  deadlineInstant,
-  decisionWindowStatus,
-  findCycle,
-  formatUkDate,
-  isUkDate,
-  nextSubmissionCycle,
-  parseReviewCalendar,
-  ukDateOf,
-  ukDaysBetween,
-  ukEndOfDay,
-  ukStartOfDay,
-  type ReviewCycle,
-} from '../../../src/domain/review-calendar.js';
+import { addUkDays, addUkYears, formatUkDate, isUkDate, ukDateOf, ukDaysBetween, ukEndOfDay, ukStartOfDay } from '../../../src/domain/uk-dates.js';
+import { currentAndNextCycles, cycleInReview, cycleInstants, cyclePhase, deadlineInstant, decisionWindowStatus, findCycle, nextSubmissionCycle, type ReviewCycle } from '../../../src/domain/review-calendar.js';
+import { parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
 
 /** The cycles published on the quality standard page, as staff would enter them. */
 export const seedRows = [

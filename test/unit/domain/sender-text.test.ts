@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defangLinks } from '../../../src/domain/sender-text.js';
-import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, untrustedSenderCard } from '../../../src/domain/staff-cards.js';
+import { duplicateRequestCard, needsIdentifyingCard, newApplicationCard, untrustedSenderCard } from '../../../src/domain/request-cards.js';
 
 /** What Teams would make clickable in a TextBlock: a scheme, www., a domain or an email address. */
 const LINKABLE = /[a-z][a-z0-9+.-]*:\/\/|\bwww\.|[\p{L}\p{N}-]\.[\p{L}]{2,}\b|[\p{L}\p{N}._%+-]@[\p{L}\p{N}-]+\.|\bmailto:|\bjavascript:/iu;

@@ -1,25 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allText, facts, joined } from '../../support/card-text.js';
-import {
-  CARD_PAYLOAD_BUDGET_BYTES,
-  cardPayloadBytes,
-  cardPayloadProblems,
-  duplicateRequestCard,
-  formatUkDateTime,
-  MAX_CARD_CANDIDATES,
-  needsIdentifyingCard,
-  newApplicationCard,
-  processingFailedCard,
-  untrustedSenderCard,
-  type DuplicateRequestCardInput,
-  type NeedsIdentifyingCardInput,
-  type NewApplicationCardInput,
-  type ProcessingFailedCardInput,
-  type TeamsWebhookPayload,
-  type UntrustedSenderCardInput,
-} from '../../../src/domain/staff-cards.js';
-import { ukEndOfDay } from '../../../src/domain/review-calendar.js';
+import { CARD_PAYLOAD_BUDGET_BYTES, cardPayloadBytes, type TeamsWebhookPayload } from '../../../src/domain/card-toolkit.js';
+import { cardPayloadProblems } from '../../support/card-payload-problems.js';
+import { duplicateRequestCard, MAX_CARD_CANDIDATES, needsIdentifyingCard, newApplicationCard, processingFailedCard, untrustedSenderCard, type DuplicateRequestCardInput, type NeedsIdentifyingCardInput, type NewApplicationCardInput, type ProcessingFailedCardInput, type UntrustedSenderCardInput } from '../../../src/domain/request-cards.js';
+import { formatUkDateTime } from '../../../src/domain/uk-dates.js';
+import { ukEndOfDay } from '../../../src/domain/uk-dates.js';
 
 const FOLDER_URL = 'https://contoso.sharepoint.com/sites/weqs/Applications/WEQS-2026-0042%20Northshire';
 const LIST_URL = 'https://contoso.sharepoint.com/sites/weqs/Lists/Applications';

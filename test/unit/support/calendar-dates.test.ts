@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cycleDatesChangedCard } from '../../../src/domain/cycle-cards.js';
-import { deadlineMovedEmail, enteredReviewEmail } from '../../../src/domain/cycle-emails.js';
-import { ukEndOfDay } from '../../../src/domain/review-calendar.js';
+import { deadlineMovedEmail } from '../../../src/domain/cycle-emails/calendar-changes.js';
+import { enteredReviewEmail } from '../../../src/domain/cycle-emails/deadline-close.js';
+import { ukEndOfDay } from '../../../src/domain/uk-dates.js';
 import { applicationDates, calendarDates, datesIn, inventedDates, unexpectedDates } from '../../support/calendar-dates.js';
 
 // An example calendar for this test (EXAMPLE ONLY: nobody published it).

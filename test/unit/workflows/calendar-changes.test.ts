@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReviewCalendar } from '../../../src/domain/review-calendar.js';
+import { parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
 import { handleInformationRequests } from '../../../src/workflows/review/information-requests.js';
 import { watchCalendar } from '../../../src/workflows/review/watch-calendar.js';
 import { fakeReview } from './review-fakes.js';

@@ -1,4 +1,4 @@
-import { parseReviewCalendar } from '../../../src/domain/review-calendar.js';
+import { parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
 import { FRAMEWORK_SECTION_TITLES } from '../../../src/domain/criteria-catalogue.js';
 import type { CriteriaCatalogue } from '../../../src/domain/criteria-catalogue.js';
 import type { EvidenceFile } from '../../../src/domain/evidence-readiness.js';
