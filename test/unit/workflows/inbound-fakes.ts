@@ -3,8 +3,8 @@ import { frameworkSectionsCatalogue } from '../../../src/domain/criteria-catalog
 import type { InboundOutcome } from '../../../src/domain/inbound-outcome.js';
 import { keyDigest } from '../../../src/domain/key-digest.js';
 import { OrganisationDirectory } from '../../../src/domain/organisation-directory.js';
-import type { OrganisationRecord } from '../../../src/domain/organisation-directory.js';
-import { parseReviewCalendar } from '../../../src/domain/review-calendar.js';
+import type { OrganisationRecord } from '../../../src/domain/organisation-record.js';
+import { parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
 import type { Application, NewApplication } from '../../../src/domain/application.js';
 import { ApplicationsRegister } from '../../../src/graph/applications-register.js';
 import type { ApplicationsPort } from '../../../src/ports/applications.port.js';
