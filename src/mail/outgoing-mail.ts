@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { logger } from '../logging.js';
 import type { MailboxPort } from '../ports/mailbox.port.js';
 import type { SendPermit, SendPriority } from '../storage/send-rate-limiter.js';
-import type { SentMailLedger } from '../storage/sent-mail-ledger.js';
+import type { SendIntent, SentMailLedger } from '../storage/sent-mail-ledger.js';
 import { isStorageError } from '../storage/tables.js';
 import { graphStatus } from '../graph/graph-errors.js';
 import { composeMime } from './mime.js';
@@ -85,13 +85,27 @@ export class OutgoingMail {
     return { id: (await this.mailbox.draftMessage(mime)).id, inThread: false };
   }
 
+  /**
+   * Drafts of earlier attempts of this intent that were never sent: the one the ledger recorded
+   * (saved, then a crash or a refusal before it went) and any marked with the intent's token (the
+   * mark step of the send went through, the send did not). Only called once the intent is known
+   * not to have gone, so deleting them cannot lose a sent message; a sent one is not a draft.
+   */
+  private async discardLeftoverDrafts(record: SendIntent): Promise<void> {
+    const marked = await this.mailbox.draftsWithIntent(record.token);
+    const discarded = await Promise.all(marked.map(async (id) => (await this.mailbox.discardDraft(id), true)));
+    if (record.draftId && !marked.includes(record.draftId) && (await this.mailbox.discardIfDraft(record.draftId))) discarded.push(true);
+    if (discarded.length > 0) logger().info({ intent: record.key, discarded: discarded.length }, 'discarded drafts an earlier attempt left behind');
+  }
+
   /** `asOf`: the moment the email's content was written for, when that is not now (a job's clock). */
   async sendOnce(
     intent: string,
     email: Omit<OutgoingEmail, 'intentToken' | 'from'> & { from?: OutgoingEmail['from'] },
     options: { replyToMessageId?: string; asOf?: Date; priority?: SendPriority } = {},
   ): Promise<SendResult> {
-    let { record } = await this.ledger.begin(intent, randomUUID(), this.now());
+    const begun = await this.ledger.begin(intent, randomUUID(), this.now());
+    let { record } = begun;
     if (record.state === 'sent') return 'already-sent';
     if (record.state === 'sending') {
       // Handed to Graph before a failure: Exchange may have sent it. Its Sent Items copy tells.
@@ -110,7 +124,16 @@ export class OutgoingMail {
       intentToken: record.token,
     });
     const to = email.to.map((recipient) => recipient.address.toLowerCase());
+    // An earlier attempt that never got its message out may have left its draft behind.
+    if (!begun.created) await this.discardLeftoverDrafts(record);
     const draft = await this.draft(mime, to, options.replyToMessageId);
+    try {
+      record = await this.ledger.recordDraft(record, draft.id);
+    } catch (error) {
+      await this.mailbox.discardDraft(draft.id);
+      if (isStorageError(error, 412)) return 'in-progress';
+      throw error;
+    }
     const permit = await this.rate.acquire(options.priority);
     try {
       try {
