@@ -84,7 +84,9 @@ describe('subscriptions and change notifications for messages', () => {
     await receiver.start();
     env = await startTestEmulator({
       tuning: { notificationRetryDelaysMs: [50, 100] },
-      tenant: (seed) => ({ ...seed, applications: [...seed.applications, reader] }),
+      // The 409 reading of a repeated subscription (duplicateSubscriptions); the default creates a
+      // second one, covered by test/integration/subscription-readings.test.ts.
+      tenant: (seed) => ({ ...seed, applications: [...seed.applications, reader], behaviour: { ...seed.behaviour, duplicateSubscriptions: 'conflict' } }),
     });
   });
   afterAll(async () => {
