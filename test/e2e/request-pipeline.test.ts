@@ -164,8 +164,10 @@ describe('the request pipeline', () => {
   it('does the work once however often a notification repeats', async () => {
     const trust = pick();
     const { id, internetMessageId } = await stack.env.control.deliver({ from: { address: 'sam@nottingham.nhs.example' }, subject: `Work Experience Quality Standard – ${trust.display}` });
+    // The webhook ignores subscriptions this app does not hold: the repeats name the real one.
+    const subscriptionId = (await stack.env.control.state()).subscriptions[0]?.id;
     const notification = JSON.stringify({
-      value: [{ subscriptionId: 'repeat', clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE, changeType: 'created', resource: `Users/x/Messages/${id}`, resourceData: { id } }],
+      value: [{ subscriptionId, clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE, changeType: 'created', resource: `Users/x/Messages/${id}`, resourceData: { id } }],
     });
     const posts = await Promise.all([1, 2, 3].map(() => fetch(`${stack.host.url}/api/notifications`, { method: 'POST', body: notification, headers: { 'content-type': 'application/json' } })));
     expect(posts.map((post) => post.status)).toEqual([202, 202, 202]);
