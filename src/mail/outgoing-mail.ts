@@ -124,8 +124,18 @@ export class OutgoingMail {
       intentToken: record.token,
     });
     const to = email.to.map((recipient) => recipient.address.toLowerCase());
-    // An earlier attempt that never got its message out may have left its draft behind.
-    if (!begun.created) await this.discardLeftoverDrafts(record);
+    if (!begun.created) {
+      // An earlier attempt that never got its message out may have left its draft behind. Take the
+      // intent over first, so a concurrent attempt's draft is never discarded under it.
+      const earlier = record;
+      try {
+        record = await this.ledger.takeOver(earlier);
+      } catch (error) {
+        if (isStorageError(error, 412)) return 'in-progress';
+        throw error;
+      }
+      await this.discardLeftoverDrafts(earlier);
+    }
     const draft = await this.draft(mime, to, options.replyToMessageId);
     try {
       record = await this.ledger.recordDraft(record, draft.id);

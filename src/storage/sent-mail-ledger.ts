@@ -87,6 +87,18 @@ export class SentMailLedger {
     return { ...record, draftId, etag: response.etag ?? record.etag };
   }
 
+  /**
+   * A later attempt takes the intent over before it clears what earlier attempts left: the write is
+   * conditional, so of this attempt and a concurrent one still under way, only one goes on (the
+   * other's next conditional write fails with 412).
+   */
+  async takeOver(record: SendIntent): Promise<SendIntent> {
+    const table = await this.tables.client(tableNames.sentMail);
+    const response = await table.updateEntity({ ...this.keys(record.key), draftId: '' }, 'Merge', { etag: record.etag });
+    const { draftId: _previous, ...rest } = record;
+    return { ...rest, etag: response.etag ?? record.etag };
+  }
+
   /** Recorded immediately before the message is handed to Graph; only from here is the outcome uncertain. */
   async markSending(record: SendIntent, now: Date, asOf: Date): Promise<SendIntent> {
     const table = await this.tables.client(tableNames.sentMail);

@@ -115,5 +115,6 @@ export async function receiveLifecycleNotifications(
     ),
   );
   logger().info({ events: accepted.map((notification) => notification.lifecycleEvent) }, 'queued subscription lifecycle events');
-  return { status: accepted.length > 0 ? 202 : 403 };
+  // As for change notifications: a POST may mix other apps' items, which Graph must not retry for.
+  return { status: 202 };
 }

@@ -79,16 +79,23 @@ describe('a simulated review year', () => {
   const upload = (org: Organisation, path: string, bytes: Uint8Array, type = 'application/pdf'): Promise<unknown> =>
     stack.env.graph.api(`/drives/${driveId}/items/${org.folderId ?? ''}:/${path.split('/').map(encodeURIComponent).join('/')}:/content`).header('Content-Type', type).put(Buffer.from(bytes));
   /**
-   * Jumping the clock months ahead expires the inbox subscription, as Graph would; the six-hourly
-   * timer would have kept one alive, so it runs once for each simulated moment an email arrives.
-   * (The webhook ignores notifications for subscriptions this app does not hold.)
+   * Jumping the clock months ahead expires the inbox subscription, as Graph would, and weqs's
+   * six-hourly timer reckons expiry by the real clock, so for each simulated moment an email
+   * arrives the subscription is made here, as weqs's app and with its settings (the webhook
+   * ignores notifications for subscriptions its app does not hold).
    */
   let subscribedAt = '';
-  let subscribing: Promise<void> = Promise.resolve();
-  const keepSubscribed = (at: Date): Promise<void> => {
+  let subscribing: Promise<unknown> = Promise.resolve();
+  const keepSubscribed = (at: Date): Promise<unknown> => {
     if (subscribedAt !== at.toISOString()) {
       subscribedAt = at.toISOString();
-      subscribing = stack.invokeTimer('maintainSubscription');
+      subscribing = stack.env.graph.api('/subscriptions').post({
+        changeType: 'created',
+        resource: `users/${stack.settings.WEQS_INBOX_ADDRESS ?? ''}/mailFolders('inbox')/messages`,
+        notificationUrl: stack.settings.WEQS_NOTIFICATION_URL,
+        clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE,
+        expirationDateTime: new Date(at.getTime() + 3 * 24 * 3600_000).toISOString(),
+      });
     }
     return subscribing;
   };

@@ -144,6 +144,16 @@ describe('OutgoingMail sends each intent at most once', () => {
     expect(deletes.map((entry) => decodeURIComponent(entry.path))).toEqual([`/v1.0/users/${inbox}/messages/${leftover?.id}`]);
   });
 
+  it('sends once when two attempts of one intent run at once, leaving no draft behind', async () => {
+    const results = await Promise.allSettled([send(outgoing(), 'reply:race'), send(outgoing(), 'reply:race')]);
+    // The other stands back: 'in-progress', or, if it came after the hand-over, an unsettled outcome.
+    const outcomes = results.map((result) => (result.status === 'fulfilled' ? result.value : result.reason instanceof SendOutcomeUnknown ? 'unsettled' : String(result.reason)));
+    expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome !== 'sent')).toEqual([expect.stringMatching(/^(in-progress|unsettled)$/)]);
+    expect(await outbound()).toHaveLength(1);
+    expect(await drafts()).toEqual([]);
+  });
+
   it('never deletes a sent message as a leftover draft, even by an id that names it (immutable ids)', async () => {
     expect(await send(outgoing(), 'reply:sent')).toBe('sent');
     await filedInSentItems(1);
