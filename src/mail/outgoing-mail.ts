@@ -38,7 +38,8 @@ const sameAddresses = (left: readonly string[], right: readonly string[]): boole
 /**
  * Sends each email at most once per intent, whatever crashes or retries happen around it:
  * 1. the intent is written to the ledger first, with a token;
- * 2. the message is saved as a draft (in the thread when it answers an email), then marked
+ * 2. the message is saved as a draft (in the thread when it answers an email; its id goes to the
+ *    ledger, and a later attempt discards what an earlier one left in Drafts), then marked
  *    "sending" in the ledger just before the draft is marked with the token (an extended property,
  *    which the Sent Items copy keeps) and sent, in one Graph round trip with no client retries;
  * 3. after Graph's 202, the ledger says sent;
@@ -93,9 +94,10 @@ export class OutgoingMail {
    */
   private async discardLeftoverDrafts(record: SendIntent): Promise<void> {
     const marked = await this.mailbox.draftsWithIntent(record.token);
-    const discarded = await Promise.all(marked.map(async (id) => (await this.mailbox.discardDraft(id), true)));
-    if (record.draftId && !marked.includes(record.draftId) && (await this.mailbox.discardIfDraft(record.draftId))) discarded.push(true);
-    if (discarded.length > 0) logger().info({ intent: record.key, discarded: discarded.length }, 'discarded drafts an earlier attempt left behind');
+    await Promise.all(marked.map((id) => this.mailbox.discardDraft(id)));
+    const recorded = record.draftId !== undefined && !marked.includes(record.draftId) && (await this.mailbox.discardIfDraft(record.draftId));
+    const discarded = marked.length + (recorded ? 1 : 0);
+    if (discarded > 0) logger().info({ intent: record.key, discarded }, 'discarded drafts an earlier attempt left behind');
   }
 
   /** `asOf`: the moment the email's content was written for, when that is not now (a job's clock). */
