@@ -5,6 +5,7 @@ import { displayOrganisationName } from '../../src/domain/organisation-display.j
 import { gpPracticesNamed, openTrusts } from '../support/nhs-reference.js';
 import type { ReferenceOrganisation } from '../support/nhs-reference.js';
 import { applicationRows, cardsTitled, deliverAndWait, evidenceRoot, inboxMessage, mailTo, outcomeOf } from '../support/pipeline.js';
+import { emulatorReadings } from '../support/emulator.js';
 import { startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
@@ -273,8 +274,12 @@ describe('the request pipeline', () => {
     const back = (defaultSweepGraceSeconds + 10) * 1000;
     await stack.env.control.call('POST', '/_emulator/clock', { advanceMs: -back });
     const { internetMessageId } = await stack.env.control.deliver({ from: { address: 'lost@york.nhs.example' }, subject: `Work Experience Quality Standard – ${pick().display}` }).finally(() => stack.env.control.call('POST', '/_emulator/clock', { advanceMs: back }));
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(await stack.env.control.state().then((state) => mailTo(state, 'lost@york.nhs.example'))).toHaveLength(0);
+    // Under the refused-subscription reading (WEQS_EMULATOR_READINGS=alternative) the stack sweeps on
+    // every delivery, so there is no moment without the sweep to look at.
+    if (emulatorReadings() === 'default') {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await stack.env.control.state().then((state) => mailTo(state, 'lost@york.nhs.example'))).toHaveLength(0);
+    }
     await stack.invokeTimer('sweepInbox');
     const record = await outcomeOf(stack, internetMessageId);
     expect(record.outcome).toBe('provisioned');
@@ -289,8 +294,12 @@ describe('the request pipeline', () => {
     // ...and everything above ran on it without a single authentication or authorisation failure.
     const log = (await stack.env.control.requests()).value;
     expect(log.length).toBeGreaterThan(50);
-    expect(log.filter((entry) => entry.status === 401 || entry.status === 403)).toEqual([]);
-    expect(log.flatMap((entry) => entry.batch ?? []).filter((step) => step.status === 401 || step.status === 403)).toEqual([]);
+    // Under the alternative readings Graph refuses the inbox subscription and a new guest's invite
+    // with 403 by design; nothing else may be refused.
+    const refusedByReading = (method: string, path: string): boolean =>
+      emulatorReadings() === 'alternative' && ((method === 'POST' && path === '/v1.0/subscriptions') || (method === 'POST' && path.endsWith('/invite')));
+    expect(log.filter((entry) => (entry.status === 401 || entry.status === 403) && !refusedByReading(entry.method, entry.path))).toEqual([]);
+    expect(log.flatMap((entry) => entry.batch ?? []).filter((step) => (step.status === 401 || step.status === 403) && !refusedByReading(step.method, step.url))).toEqual([]);
     expect(log.filter((entry) => entry.path.startsWith('/v1.0/users/')).every((entry) => entry.path.startsWith(`/v1.0/users/${encodeURIComponent(stack.settings.WEQS_INBOX_ADDRESS ?? '')}`))).toBe(true);
   });
 });
