@@ -102,10 +102,26 @@ function freePort(): Promise<number> {
 function sweepDelivered(env: TestEmulator, sweep: () => Promise<void>): void {
   const deliver = env.control.deliver.bind(env.control);
   const back = (defaultSweepGraceSeconds + 10) * 1000;
+  // One sweep at a time, as the timer runs it; deliveries while one runs share the next one (dozens
+  // of sweeps at once would queue each email dozens of times, which no deployment does).
+  let last: Promise<void> = Promise.resolve();
+  let next: Promise<void> | undefined;
+  const sweepAfterDelivery = (): Promise<void> => {
+    if (next) return next;
+    const run = last
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return sweep();
+      });
+    next = run;
+    last = run;
+    return run;
+  };
   env.control.deliver = async (email) => {
     await env.control.call('POST', '/_emulator/clock', { advanceMs: -back });
     const delivered = await deliver(email).finally(() => env.control.call('POST', '/_emulator/clock', { advanceMs: back }));
-    await sweep();
+    await sweepAfterDelivery();
     return delivered;
   };
 }
