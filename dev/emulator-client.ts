@@ -101,7 +101,7 @@ export interface EmulatorState {
   directory: { id: string; mail: string; userType: 'Member' | 'Guest'; externalUserState?: string }[];
   teams: { webhook: string; receivedAt: string; card: unknown; runStatus: string; runError?: string }[];
   subscriptions: { id: string; resource: string; expirationDateTime: string; notificationUrl: string }[];
-  notifications: { subscriptionId: string; status: string; attempts: number; kind: string }[];
+  notifications: { subscriptionId: string; status: string; attempts: number; kind: string; batchSize?: number }[];
 }
 
 export interface EmulatorDriveNode {

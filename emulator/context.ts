@@ -18,6 +18,8 @@ export interface EmulatorTuning {
   /** How long an async driveItem copy takes. */
   copyDelayMs: number;
   notificationRetryDelaysMs: number[];
+  /** Change notifications for one URL raised within this window share a POST (see SubscriptionOptions). */
+  notificationBatchWindowMs: number;
   /** Lifetime of issued access tokens (Entra: 3599 s); tests shorten it to see expiry in real time. */
   tokenLifetimeSeconds: number;
 }

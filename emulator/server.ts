@@ -50,6 +50,7 @@ const defaultTuning: EmulatorTuning = {
   bounceDelayMs: 300,
   copyDelayMs: 20,
   notificationRetryDelaysMs: [250, 500, 1000, 2000, 4000, 8000],
+  notificationBatchWindowMs: 50,
   tokenLifetimeSeconds: 3599,
 };
 
@@ -104,6 +105,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       firstAttemptTimeoutMs: 3000,
       retryTimeoutMs: 10_000,
       validationTimeoutMs: 10_000,
+      batchWindowMs: tuning.notificationBatchWindowMs,
+      maxBatchSize: 100,
     });
     context.mail = new MailSystem(clock, { domain: options.tenant.domain, sendLimitPerMinute: tuning.sendLimitPerMinute, bounceDelayMs: tuning.bounceDelayMs, sentItemsDelayMs: options.tenant.behaviour.sentItemsDelayMs }, (mailbox, message, change) =>
       context.subscriptions.mailChanged(mailbox, message, change),

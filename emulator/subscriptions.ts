@@ -35,6 +35,8 @@ export interface NotificationDelivery {
   attempts: number;
   status: 'pending' | 'delivered' | 'dropped' | 'failed';
   lastStatus?: number;
+  /** How many notifications went in the POST that carried this one (Graph batches them per URL). */
+  batchSize?: number;
 }
 
 export interface SubscriptionOptions {
@@ -43,6 +45,21 @@ export interface SubscriptionOptions {
   firstAttemptTimeoutMs: number;
   retryTimeoutMs: number;
   validationTimeoutMs: number;
+  /**
+   * Notifications for the same URL raised within this window go in one POST, whatever their
+   * subscription (and so whatever their clientState): a changeNotificationCollection "can contain
+   * a mix of items for various apps and tenants that subscribed using the same notification URL"
+   * (https://learn.microsoft.com/graph/api/resources/changenotificationcollection).
+   */
+  batchWindowMs: number;
+  /** The most notifications one POST carries; Graph documents no number. */
+  maxBatchSize: number;
+}
+
+interface OpenBatch {
+  url: string;
+  kind: NotificationDelivery['kind'];
+  items: { delivery: NotificationDelivery; notification: unknown }[];
 }
 
 const maxMinutes = { mail: 10_080, list: 42_300 };
@@ -54,6 +71,7 @@ export class SubscriptionService {
   readonly deliveries: NotificationDelivery[] = [];
   private dropBudget = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly openBatches = new Map<string, OpenBatch>();
   private closed = false;
 
   constructor(
@@ -325,27 +343,57 @@ export class SubscriptionService {
     });
   }
 
+  /**
+   * Queues a notification for its URL; the batch is posted when its window closes (or it is full).
+   * Every notification keeps its own delivery record, and a retry resends the whole batch, as Graph
+   * retries a POST.
+   */
   private deliver(subscription: Subscription, url: string, kind: NotificationDelivery['kind'], notification: unknown): void {
     const delivery: NotificationDelivery = { subscriptionId: subscription.id, url, kind, payload: notification, attempts: 0, status: 'pending' };
     this.deliveries.push(delivery);
-    const body = JSON.stringify({ value: [notification] });
+    const key = `${kind} ${url}`;
+    let batch = this.openBatches.get(key);
+    if (!batch) {
+      const opened: OpenBatch = { url, kind, items: [] };
+      batch = opened;
+      this.openBatches.set(key, opened);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.openBatches.get(key) === opened) this.openBatches.delete(key);
+        this.post(opened);
+      }, this.options.batchWindowMs);
+      this.timers.add(timer);
+    }
+    batch.items.push({ delivery, notification });
+    if (batch.items.length >= this.options.maxBatchSize) this.openBatches.delete(key);
+  }
+
+  private post(batch: OpenBatch): void {
+    const deliveries = batch.items.map((item) => item.delivery);
+    const body = JSON.stringify({ value: batch.items.map((item) => item.notification) });
+    const settle = (status: NotificationDelivery['status']): void => deliveries.forEach((delivery) => (delivery.status = status));
+    let attempts = 0;
     const attempt = async (): Promise<void> => {
       if (this.closed) return;
-      delivery.attempts += 1;
-      const timeout = delivery.attempts === 1 ? this.options.firstAttemptTimeoutMs : this.options.retryTimeoutMs;
+      attempts += 1;
+      for (const delivery of deliveries) {
+        delivery.attempts = attempts;
+        delivery.batchSize = deliveries.length;
+      }
+      const timeout = attempts === 1 ? this.options.firstAttemptTimeoutMs : this.options.retryTimeoutMs;
       try {
-        const result = await postToEndpoint(url, body, 'application/json; charset=utf-8', timeout);
-        delivery.lastStatus = result.status;
+        const result = await postToEndpoint(batch.url, body, 'application/json; charset=utf-8', timeout);
+        deliveries.forEach((delivery) => (delivery.lastStatus = result.status));
         if (result.status >= 200 && result.status < 300) {
-          delivery.status = 'delivered';
+          settle('delivered');
           return;
         }
       } catch {
-        delivery.lastStatus = 0;
+        deliveries.forEach((delivery) => (delivery.lastStatus = 0));
       }
-      const delay = this.options.retryDelaysMs[delivery.attempts - 1];
+      const delay = this.options.retryDelaysMs[attempts - 1];
       if (delay === undefined || this.closed) {
-        delivery.status = 'failed';
+        settle('failed');
         return;
       }
       const timer = setTimeout(() => {
@@ -359,12 +407,14 @@ export class SubscriptionService {
 
   reset(): void {
     this.subscriptions.clear();
+    this.openBatches.clear();
     this.deliveries.length = 0;
     this.dropBudget = 0;
   }
 
   close(): void {
     this.closed = true;
+    this.openBatches.clear();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }

@@ -75,9 +75,10 @@ export const tenantSeedSchema = z.object({
       listUniqueValueClashStatus: z.union([z.literal(400), z.literal(409), z.literal(500)]).default(500),
       /**
        * Whether a list created with `columns` in its create request comes without them. The
-       * list-create page shows them created; weqs must not rely on it, so the other reading is here.
+       * list-create page's example shows them created, but developers report lists created without
+       * them (microsoft-graph-docs#11966); an example is no promise, so the default drops them.
        */
-      listCreateDropsColumns: z.boolean().default(false),
+      listCreateDropsColumns: z.boolean().default(true),
       /**
        * Whether a mailbox change-notification subscription needs a tenant-wide Mail read role,
        * refusing an app that holds Exchange RBAC for Applications on the mailbox alone. Microsoft
@@ -87,9 +88,10 @@ export const tenantSeedSchema = z.object({
       mailboxSubscriptionsNeedTenantWideMailRead: z.boolean().default(false),
       /**
        * What a second identical subscription gets: `conflict` is the 409 Graph has been seen to
-       * answer; `duplicate` creates a second subscription, which weqs must clean up.
+       * answer; `duplicate` creates a second subscription, which weqs must clean up. The create
+       * page documents no conflict at all, so the default is `duplicate`.
        */
-      duplicateSubscriptions: z.enum(['conflict', 'duplicate']).default('conflict'),
+      duplicateSubscriptions: z.enum(['conflict', 'duplicate']).default('duplicate'),
       /**
        * How long after Graph's 202 a sent message's copy appears in Sent Items. Exchange files it
        * asynchronously and documents no bound; 0 files it at once (the convenient reading).
@@ -101,6 +103,23 @@ export const tenantSeedSchema = z.object({
 });
 
 export type TenantSeed = z.infer<typeof tenantSeedSchema>;
+export type TenantBehaviour = TenantSeed['behaviour'];
+
+/**
+ * The other reading of every uncertain behaviour at once (docs/graph-assumptions.md): what the
+ * tests run under with WEQS_EMULATOR_READINGS=alternative. Every key must be named here, so a new
+ * option cannot be left out.
+ */
+export function alternativeReadings(behaviour: TenantBehaviour): TenantBehaviour {
+  return {
+    newGuestInviteRefusal: behaviour.newGuestInviteRefusal === 'invalid-request' ? 'access-denied' : 'invalid-request',
+    listUniqueValueClashStatus: behaviour.listUniqueValueClashStatus === 409 ? 500 : 409,
+    listCreateDropsColumns: !behaviour.listCreateDropsColumns,
+    mailboxSubscriptionsNeedTenantWideMailRead: !behaviour.mailboxSubscriptionsNeedTenantWideMailRead,
+    duplicateSubscriptions: behaviour.duplicateSubscriptions === 'duplicate' ? 'conflict' : 'duplicate',
+    sentItemsDelayMs: behaviour.sentItemsDelayMs === 0 ? 2000 : 0,
+  };
+}
 export type AppRegistration = TenantSeed['applications'][number];
 export type SiteSeed = TenantSeed['sites'][number];
 

@@ -3,8 +3,13 @@ import { queueNames } from '../src/storage/queues.js';
 import { receiveChangeNotifications } from '../src/workflows/receive-notifications.js';
 import { graphWebhook } from './graph-webhook.js';
 
-/** Graph's change notifications for the inbox: handshake, clientState check, enqueue, 202. */
+/** Graph's change notifications for the inbox: handshake, clientState and ownership checks, enqueue, 202. */
 export const inboxNotifications = graphWebhook((body) => {
-  const { config, queues } = getRuntime();
-  return receiveChangeNotifications(body, config.subscription.clientState, (reference) => queues.send(queueNames.inboundMessages, reference));
+  const { config, queues, ownedSubscriptions } = getRuntime();
+  return receiveChangeNotifications(
+    body,
+    config.subscription.clientState,
+    (reference) => queues.send(queueNames.inboundMessages, reference),
+    (subscriptionId) => ownedSubscriptions.owns(subscriptionId),
+  );
 });

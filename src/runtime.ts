@@ -34,6 +34,8 @@ import type { FolderAccessDependencies } from './workflows/folder-access.js';
 import type { InboundDependencies } from './workflows/handle-inbound-message.js';
 import type { SweepDependencies } from './workflows/sweep-inbox.js';
 import { CalendarSource } from './workflows/review/calendar-source.js';
+import { GraphSubscriptions } from './graph/subscriptions.js';
+import { OwnedSubscriptions } from './workflows/owned-subscriptions.js';
 import type { ReviewDependencies } from './workflows/review/review-dependencies.js';
 
 /** What the functions need, built once per process from the settings (the composition root). */
@@ -46,6 +48,8 @@ export interface Runtime {
   mailbox: GraphMailbox;
   ledger: InboundLedger;
   serviceState: ServiceState;
+  /** Whether a change notification's subscription is this app's (remembered per process). */
+  ownedSubscriptions: OwnedSubscriptions;
   directory: OrganisationDirectoryStore;
   /** The loaded criteria catalogue, or the six-section stand-in that points to the framework document. */
   catalogue: () => Promise<CriteriaCatalogue>;
@@ -97,6 +101,7 @@ export function createRuntime(config: Config): Runtime {
     mailbox,
     ledger,
     serviceState,
+    ownedSubscriptions: new OwnedSubscriptions(new GraphSubscriptions(graph)),
     directory,
     catalogue,
     catalogueStore,

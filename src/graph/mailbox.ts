@@ -100,6 +100,34 @@ export class GraphMailbox implements MailboxPort {
   }
 
   /**
+   * A message id names the item wherever it is (and Exchange may keep it when an item moves, with
+   * immutable ids), so the item is read first: only a draft is deleted.
+   * https://learn.microsoft.com/graph/api/resources/message (isDraft)
+   */
+  async discardIfDraft(id: string): Promise<boolean> {
+    let message: Message;
+    try {
+      message = (await this.graph.api(`${this.base}/messages/${encodeURIComponent(id)}`).select(['id', 'isDraft']).get()) as Message;
+    } catch (error) {
+      if (isGraphError(error, 404)) return false;
+      throw error;
+    }
+    if (message.isDraft !== true) return false;
+    await this.discardDraft(id);
+    return true;
+  }
+
+  /** Drafts filtered on the intent property, as Sent Items is in `sentItemWithIntent`. */
+  async draftsWithIntent(intentToken: string): Promise<string[]> {
+    const filter = odata`singleValueExtendedProperties/Any(ep: ep/id eq ${intentPropertyId} and ep/value eq ${intentToken})`;
+    const page = (await withFilter(this.graph.api(`${this.base}/mailFolders('drafts')/messages`), filter)
+      .select(['id', 'isDraft'])
+      .top(10)
+      .get()) as { value: Message[] };
+    return page.value.filter((message) => message.isDraft !== false && message.id).map((message) => message.id as string);
+  }
+
+  /**
    * One `$batch`: the intent property on the draft, then (depending on it) the send. The SDK's
    * retry handler is off for it: a 503 or 504 may come after Exchange took the message, and a
    * retry outside the ledger would send it twice.

@@ -24,6 +24,16 @@ export class GraphSubscriptions implements SubscriptionsPort {
     return page.value.map(toSubscription);
   }
 
+  /** App-only callers see only the subscriptions their app created: another app's id answers 404. */
+  async get(id: string): Promise<Subscription | undefined> {
+    try {
+      return toSubscription((await this.graph.api(`/subscriptions/${encodeURIComponent(id)}`).get()) as GraphSubscription);
+    } catch (error) {
+      if (isGraphError(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
   async create(spec: SubscriptionSpec): Promise<Subscription | undefined> {
     try {
       return toSubscription((await this.graph.api('/subscriptions').post(spec)) as GraphSubscription);

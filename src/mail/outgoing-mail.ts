@@ -4,7 +4,7 @@ import type { MailboxPort } from '../ports/mailbox.port.js';
 import { SendOutcomeUnknown } from '../ports/outgoing-mail.port.js';
 import type { OutgoingMailPort, OutgoingMessage, SendOptions, SendPriority, SendResult } from '../ports/outgoing-mail.port.js';
 import type { SendPermit } from '../storage/send-rate-limiter.js';
-import type { SentMailLedger } from '../storage/sent-mail-ledger.js';
+import type { SendIntent, SentMailLedger } from '../storage/sent-mail-ledger.js';
 import { isStorageError } from '../storage/tables.js';
 import { graphStatus } from '../graph/graph-errors.js';
 import { composeMime } from './mime.js';
@@ -37,7 +37,8 @@ const sameAddresses = (left: readonly string[], right: readonly string[]): boole
 /**
  * Sends each email at most once per intent, whatever crashes or retries happen around it:
  * 1. the intent is written to the ledger first, with a token;
- * 2. the message is saved as a draft (in the thread when it answers an email), then marked
+ * 2. the message is saved as a draft (in the thread when it answers an email; its id goes to the
+ *    ledger, and a later attempt discards what an earlier one left in Drafts), then marked
  *    "sending" in the ledger just before the draft is marked with the token (an extended property,
  *    which the Sent Items copy keeps) and sent, in one Graph round trip with no client retries;
  * 3. after Graph's 202, the ledger says sent;
@@ -84,13 +85,28 @@ export class OutgoingMail implements OutgoingMailPort {
     return { id: (await this.mailbox.draftMessage(mime)).id, inThread: false };
   }
 
+  /**
+   * Drafts of earlier attempts of this intent that were never sent: the one the ledger recorded
+   * (saved, then a crash or a refusal before it went) and any marked with the intent's token (the
+   * mark step of the send went through, the send did not). Only called once the intent is known
+   * not to have gone, so deleting them cannot lose a sent message; a sent one is not a draft.
+   */
+  private async discardLeftoverDrafts(record: SendIntent): Promise<void> {
+    const marked = await this.mailbox.draftsWithIntent(record.token);
+    await Promise.all(marked.map((id) => this.mailbox.discardDraft(id)));
+    const recorded = record.draftId !== undefined && !marked.includes(record.draftId) && (await this.mailbox.discardIfDraft(record.draftId));
+    const discarded = marked.length + (recorded ? 1 : 0);
+    if (discarded > 0) logger().info({ intent: record.key, discarded }, 'discarded drafts an earlier attempt left behind');
+  }
+
   /** `asOf`: the moment the email's content was written for, when that is not now (a job's clock). */
   async sendOnce(
     intent: string,
     email: OutgoingMessage,
     options: SendOptions = {},
   ): Promise<SendResult> {
-    let { record } = await this.ledger.begin(intent, randomUUID(), this.now());
+    const begun = await this.ledger.begin(intent, randomUUID(), this.now());
+    let { record } = begun;
     if (record.state === 'sent') return 'already-sent';
     if (record.state === 'sending') {
       // Handed to Graph before a failure: Exchange may have sent it. Its Sent Items copy tells.
@@ -109,7 +125,26 @@ export class OutgoingMail implements OutgoingMailPort {
       intentToken: record.token,
     });
     const to = email.to.map((recipient) => recipient.address.toLowerCase());
+    if (!begun.created) {
+      // An earlier attempt that never got its message out may have left its draft behind. Take the
+      // intent over first, so a concurrent attempt's draft is never discarded under it.
+      const earlier = record;
+      try {
+        record = await this.ledger.takeOver(earlier);
+      } catch (error) {
+        if (isStorageError(error, 412)) return 'in-progress';
+        throw error;
+      }
+      await this.discardLeftoverDrafts(earlier);
+    }
     const draft = await this.draft(mime, to, options.replyToMessageId);
+    try {
+      record = await this.ledger.recordDraft(record, draft.id);
+    } catch (error) {
+      await this.mailbox.discardDraft(draft.id);
+      if (isStorageError(error, 412)) return 'in-progress';
+      throw error;
+    }
     const permit = await this.rate.acquire(options.priority);
     try {
       try {

@@ -33,6 +33,10 @@ export interface MailboxPort {
   /** A draft of a new message from a base64 MIME message. */
   draftMessage(mime: string): Promise<Draft>;
   discardDraft(id: string): Promise<void>;
+  /** Deletes the message only while it is still a draft (a sent message is never touched); false when it was not. */
+  discardIfDraft(id: string): Promise<boolean>;
+  /** Drafts marked with this intent token: an attempt marked them and never sent them. */
+  draftsWithIntent(intentToken: string): Promise<string[]>;
   /**
    * Marks the draft with the intent token (an extended property, which Sent Items keeps) and sends
    * it, in one round trip and without client retries: the caller's ledger decides about retrying.

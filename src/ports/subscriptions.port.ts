@@ -22,6 +22,8 @@ export class SubscriptionRefused extends Error {}
 
 export interface SubscriptionsPort {
   list(): Promise<Subscription[]>;
+  /** One of this app's subscriptions; undefined when Graph has none by that id for this app (404). */
+  get(id: string): Promise<Subscription | undefined>;
   /** Resolves to undefined when Graph says the same subscription already exists (409); throws SubscriptionRefused on 403. */
   create(spec: SubscriptionSpec): Promise<Subscription | undefined>;
   /** Resolves to undefined when the subscription no longer exists (404). */

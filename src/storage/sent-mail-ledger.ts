@@ -14,6 +14,8 @@ export interface SendIntent {
   sentAt?: string;
   /** The moment the message's content was written for (a job's as-of time): what its dates mean. */
   asOf?: string;
+  /** The draft the last attempt saved in Drafts: a later attempt discards it if it is still a draft. */
+  draftId?: string;
   etag: string;
 }
 
@@ -26,6 +28,7 @@ interface IntentEntity {
   startedAt: string;
   sentAt?: string;
   asOf?: string;
+  draftId?: string;
 }
 
 function toIntent(entity: TableEntityResult<IntentEntity>): SendIntent {
@@ -36,6 +39,7 @@ function toIntent(entity: TableEntityResult<IntentEntity>): SendIntent {
     startedAt: entity.startedAt,
     ...(entity.sentAt ? { sentAt: entity.sentAt } : {}),
     ...(entity.asOf ? { asOf: entity.asOf } : {}),
+    ...(entity.draftId ? { draftId: entity.draftId } : {}),
     etag: entity.etag,
   };
 }
@@ -71,6 +75,28 @@ export class SentMailLedger {
       if (!isStorageError(error, 409)) throw error;
       return { created: false, record: (await this.get(intent)) as SendIntent };
     }
+  }
+
+  /**
+   * The draft an attempt just saved, so that a later attempt (after a crash or a refused send) can
+   * discard it instead of leaving it in Drafts. Conditional, like `markSending`.
+   */
+  async recordDraft(record: SendIntent, draftId: string): Promise<SendIntent> {
+    const table = await this.tables.client(tableNames.sentMail);
+    const response = await table.updateEntity({ ...this.keys(record.key), draftId }, 'Merge', { etag: record.etag });
+    return { ...record, draftId, etag: response.etag ?? record.etag };
+  }
+
+  /**
+   * A later attempt takes the intent over before it clears what earlier attempts left: the write is
+   * conditional, so of this attempt and a concurrent one still under way, only one goes on (the
+   * other's next conditional write fails with 412).
+   */
+  async takeOver(record: SendIntent): Promise<SendIntent> {
+    const table = await this.tables.client(tableNames.sentMail);
+    const response = await table.updateEntity({ ...this.keys(record.key), draftId: '' }, 'Merge', { etag: record.etag });
+    const { draftId: _previous, ...rest } = record;
+    return { ...rest, etag: response.etag ?? record.etag };
   }
 
   /** Recorded immediately before the message is handed to Graph; only from here is the outcome uncertain. */

@@ -47,14 +47,27 @@ function parseCollection(body: string): unknown[] | undefined {
   }
 }
 
+/** Whether a subscription is this app's: `unknown` when that cannot be found out now. */
+export type SubscriptionOwnership = (subscriptionId: string) => Promise<boolean | 'unknown'>;
+
+/** Subscription ids from the request are the sender's text: logged short, and only a few. */
+const loggedIds = (ids: string[]): string[] => [...new Set(ids)].slice(0, 10).map((id) => id.slice(0, 64));
+
 /**
  * Persist, then acknowledge: the notifications are queued and Graph gets 202 within milliseconds;
  * the work happens in the queue function (Graph throttles endpoints slower than 3 seconds).
+ *
+ * One POST may carry several notifications, for several subscriptions, some not weqs's at all
+ * (https://learn.microsoft.com/graph/api/resources/changenotificationcollection). Each is judged
+ * on its own: a wrong clientState, a bad shape or a subscription this app does not own drops that
+ * notification alone (logged), never the others. Any well-formed collection gets 202, so Graph does
+ * not keep retrying a POST for the sake of notifications that were never weqs's.
  */
 export async function receiveChangeNotifications(
   body: string,
   clientState: string,
   enqueue: (reference: InboundMessageReference) => Promise<void>,
+  owns: SubscriptionOwnership,
   now: () => Date = () => new Date(),
 ): Promise<WebhookResponse> {
   const items = parseCollection(body);
@@ -64,7 +77,15 @@ export async function receiveChangeNotifications(
   }
   const { accepted, forged, malformed } = sortChangeNotifications(items, clientState);
   if (forged + malformed > 0) logger().warn({ forged, malformed }, 'ignored notifications with a wrong clientState or shape');
-  const references = accepted
+  const ownership = await Promise.all(accepted.map(async (notification) => ({ notification, owned: await owns(notification.subscriptionId) })));
+  const notOurs = ownership.filter(({ owned }) => owned === false).map(({ notification }) => notification.subscriptionId);
+  if (notOurs.length > 0) logger().warn({ ignored: notOurs.length, subscriptionIds: loggedIds(notOurs) }, 'ignored notifications for subscriptions this app does not own');
+  const unverified = ownership.filter(({ owned }) => owned === 'unknown').length;
+  // The clientState matched, which is the check Microsoft documents; losing the email to the sweep is worse.
+  if (unverified > 0) logger().warn({ unverified }, 'accepted notifications whose subscription could not be checked with Graph');
+  const references = ownership
+    .filter(({ owned }) => owned !== false)
+    .map(({ notification }) => notification)
     .filter((notification) => notification.changeType === 'created' && notification.resourceData?.id)
     .map((notification): InboundMessageReference => ({
       kind: 'inbox-message',
@@ -73,8 +94,8 @@ export async function receiveChangeNotifications(
       notifiedAt: now().toISOString(),
     }));
   await Promise.all(references.map(enqueue));
-  logger().info({ queued: references.length }, 'queued inbox notifications');
-  return { status: accepted.length > 0 || items.length === 0 ? 202 : 403 };
+  logger().info({ received: items.length, queued: references.length }, 'queued inbox notifications');
+  return { status: 202 };
 }
 
 /** https://learn.microsoft.com/graph/change-notifications-lifecycle-events */
@@ -94,5 +115,6 @@ export async function receiveLifecycleNotifications(
     ),
   );
   logger().info({ events: accepted.map((notification) => notification.lifecycleEvent) }, 'queued subscription lifecycle events');
-  return { status: accepted.length > 0 ? 202 : 403 };
+  // As for change notifications: a POST may mix other apps' items, which Graph must not retry for.
+  return { status: 202 };
 }

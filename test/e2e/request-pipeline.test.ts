@@ -8,6 +8,7 @@ import { applicationForms, applicationRows, cardsTitled, deliverAndWait, evidenc
 import { readFile } from 'node:fs/promises';
 import { parseReviewCalendarFile } from '../../src/domain/review-calendar-file.js';
 import { applicationDates, calendarDates, datesFound, inventedDates, inventedDatesInForm } from '../support/calendar-dates.js';
+import { emulatorReadings } from '../support/emulator.js';
 import { exampleCalendarFile, startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
@@ -167,8 +168,10 @@ describe('the request pipeline', () => {
   it('does the work once however often a notification repeats', async () => {
     const trust = pick();
     const { id, internetMessageId } = await stack.env.control.deliver({ from: { address: 'sam@nottingham.nhs.example' }, subject: `Work Experience Quality Standard – ${trust.display}` });
+    // The webhook ignores subscriptions this app does not hold: the repeats name the real one.
+    const subscriptionId = (await stack.env.control.state()).subscriptions[0]?.id;
     const notification = JSON.stringify({
-      value: [{ subscriptionId: 'repeat', clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE, changeType: 'created', resource: `Users/x/Messages/${id}`, resourceData: { id } }],
+      value: [{ subscriptionId, clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE, changeType: 'created', resource: `Users/x/Messages/${id}`, resourceData: { id } }],
     });
     const posts = await Promise.all([1, 2, 3].map(() => fetch(`${stack.host.url}/api/notifications`, { method: 'POST', body: notification, headers: { 'content-type': 'application/json' } })));
     expect(posts.map((post) => post.status)).toEqual([202, 202, 202]);
@@ -274,8 +277,12 @@ describe('the request pipeline', () => {
     const back = (defaultSweepGraceSeconds + 10) * 1000;
     await stack.env.control.call('POST', '/_emulator/clock', { advanceMs: -back });
     const { internetMessageId } = await stack.env.control.deliver({ from: { address: 'lost@york.nhs.example' }, subject: `Work Experience Quality Standard – ${pick().display}` }).finally(() => stack.env.control.call('POST', '/_emulator/clock', { advanceMs: back }));
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(await stack.env.control.state().then((state) => mailTo(state, 'lost@york.nhs.example'))).toHaveLength(0);
+    // Under the refused-subscription reading (WEQS_EMULATOR_READINGS=alternative) the stack sweeps on
+    // every delivery, so there is no moment without the sweep to look at.
+    if (emulatorReadings() === 'default') {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      expect(await stack.env.control.state().then((state) => mailTo(state, 'lost@york.nhs.example'))).toHaveLength(0);
+    }
     await stack.invokeTimer('sweepInbox');
     const record = await outcomeOf(stack, internetMessageId);
     expect(record.outcome).toBe('provisioned');
@@ -290,8 +297,12 @@ describe('the request pipeline', () => {
     // ...and everything above ran on it without a single authentication or authorisation failure.
     const log = (await stack.env.control.requests()).value;
     expect(log.length).toBeGreaterThan(50);
-    expect(log.filter((entry) => entry.status === 401 || entry.status === 403)).toEqual([]);
-    expect(log.flatMap((entry) => entry.batch ?? []).filter((step) => step.status === 401 || step.status === 403)).toEqual([]);
+    // Under the alternative readings Graph refuses the inbox subscription and a new guest's invite
+    // with 403 by design; nothing else may be refused.
+    const refusedByReading = (method: string, path: string): boolean =>
+      emulatorReadings() === 'alternative' && ((method === 'POST' && path === '/v1.0/subscriptions') || (method === 'POST' && path.endsWith('/invite')));
+    expect(log.filter((entry) => (entry.status === 401 || entry.status === 403) && !refusedByReading(entry.method, entry.path))).toEqual([]);
+    expect(log.flatMap((entry) => entry.batch ?? []).filter((step) => (step.status === 401 || step.status === 403) && !refusedByReading(step.method, step.url))).toEqual([]);
     expect(log.filter((entry) => entry.path.startsWith('/v1.0/users/')).every((entry) => entry.path.startsWith(`/v1.0/users/${encodeURIComponent(stack.settings.WEQS_INBOX_ADDRESS ?? '')}`))).toBe(true);
   });
 

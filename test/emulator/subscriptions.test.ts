@@ -84,7 +84,9 @@ describe('subscriptions and change notifications for messages', () => {
     await receiver.start();
     env = await startTestEmulator({
       tuning: { notificationRetryDelaysMs: [50, 100] },
-      tenant: (seed) => ({ ...seed, applications: [...seed.applications, reader] }),
+      // The 409 reading of a repeated subscription (duplicateSubscriptions); the default creates a
+      // second one, covered by test/integration/subscription-readings.test.ts.
+      tenant: (seed) => ({ ...seed, applications: [...seed.applications, reader], behaviour: { ...seed.behaviour, duplicateSubscriptions: 'conflict' } }),
     });
   });
   afterAll(async () => {
@@ -247,6 +249,24 @@ describe('subscriptions and change notifications for messages', () => {
   });
 
   describe('change notifications', () => {
+    it('puts notifications for one URL raised together in one POST, across subscriptions and apps, each with its own clientState', async () => {
+      const shared = endpoint();
+      const mine = await create({ changeType: 'created', notificationUrl: shared.url, resource: inboxResource, expirationDateTime: await expiresIn(minutes(120)), clientState: 'weqs-client-state' });
+      const readerClient = env.graphAs(reader.clientId, secretOf(reader));
+      const theirs = (await readerClient.api('/subscriptions').post({ changeType: 'created', notificationUrl: shared.url, resource: inboxResource, expirationDateTime: await expiresIn(minutes(120)), clientState: 'their-state' })) as Subscription;
+      const { id } = await deliver('Two subscribers');
+      await vi.waitFor(() => expect(notifications(shared.path)).toHaveLength(2), { timeout: 3_000, interval: 20 });
+      expect(receiver.notifications(shared.path)).toHaveLength(1);
+      expect(notifications(shared.path).map((notification) => [notification.subscriptionId, notification.clientState, notification.resourceData.id]).sort()).toEqual(
+        [
+          [mine.id, 'weqs-client-state', id],
+          [theirs.id, 'their-state', id],
+        ].sort(),
+      );
+      const state = await env.control.state<EmulatorState>();
+      expect(state.notifications.map((delivery) => delivery.batchSize)).toEqual([2, 2]);
+    });
+
     it('POSTs a created notification with clientState and resourceData.id when mail arrives', async () => {
       const { subscription, path } = await subscribe();
       const { id } = await deliver('New application');

@@ -50,6 +50,7 @@ describe('OutgoingMail sends each intent at most once', () => {
   const send = (mail: OutgoingMail, intent: string): ReturnType<OutgoingMail['sendOnce']> =>
     mail.sendOnce(intent, { to: [jo], subject: 'RE: Work Experience Quality Standard – Northshire', text: 'Thank you.', html: '<p>Thank you.</p>', inReplyTo: originalInternetMessageId }, { replyToMessageId: originalId });
   const outbound = async (): Promise<EmulatorState['outbound']> => (await env.control.state<EmulatorState>()).outbound;
+  const drafts = async (): Promise<{ id: string }[]> => ((await env.control.state<EmulatorState>()).mailboxes[0]?.folders.drafts ?? []) as { id: string }[];
   const filedInSentItems = async (count: number): Promise<void> => {
     const deadline = Date.now() + 10_000;
     while ((((await env.control.state<EmulatorState>()).mailboxes[0]?.folders.sentitems ?? []).length) < count) {
@@ -116,6 +117,49 @@ describe('OutgoingMail sends each intent at most once', () => {
     now = new Date(now.getTime() + 120_000);
     expect(await send(outgoing(), 'reply:lost')).toBe('sent');
     expect(await outbound()).toHaveLength(1);
+  });
+
+  it('discards the marked draft a send step answered 503 left in Drafts (found by the intent property), and sends once', async () => {
+    await env.control.addFaults({ method: 'POST', path: '/v1.0/users/*/messages/*/send', inBatch: true, status: 503, times: 1 });
+    await expect(send(outgoing(), 'reply:draft-left')).rejects.toMatchObject({ statusCode: 503 });
+    expect(await drafts()).toHaveLength(1);
+    expect(await outbound()).toHaveLength(0);
+    now = new Date(now.getTime() + 120_000);
+    expect(await send(outgoing(), 'reply:draft-left')).toBe('sent');
+    expect(await outbound()).toHaveLength(1);
+    expect(await drafts()).toEqual([]);
+    const filtered = (await env.control.requests()).value.filter((entry) => entry.method === 'GET' && decodeURIComponent(entry.path).includes("mailFolders('drafts')/messages"));
+    expect(filtered).toHaveLength(1);
+  });
+
+  it('discards the unmarked draft of a send batch refused with 429 (by the id the ledger recorded), and sends once', async () => {
+    await env.control.addFaults({ method: 'POST', path: '/v1.0/$batch', status: 429, retryAfterSeconds: 0, times: 1 });
+    await expect(send(outgoing(), 'reply:throttled')).rejects.toMatchObject({ statusCode: 429 });
+    const [leftover] = await drafts();
+    expect(leftover).toBeDefined();
+    expect(await send(outgoing(), 'reply:throttled')).toBe('sent');
+    expect(await outbound()).toHaveLength(1);
+    expect(await drafts()).toEqual([]);
+    const deletes = (await env.control.requests()).value.filter((entry) => entry.method === 'DELETE');
+    expect(deletes.map((entry) => decodeURIComponent(entry.path))).toEqual([`/v1.0/users/${inbox}/messages/${leftover?.id}`]);
+  });
+
+  it('sends once when two attempts of one intent run at once, leaving no draft behind', async () => {
+    const results = await Promise.allSettled([send(outgoing(), 'reply:race'), send(outgoing(), 'reply:race')]);
+    // The other stands back: 'in-progress', or, if it came after the hand-over, an unsettled outcome.
+    const outcomes = results.map((result) => (result.status === 'fulfilled' ? result.value : result.reason instanceof SendOutcomeUnknown ? 'unsettled' : String(result.reason)));
+    expect(outcomes.filter((outcome) => outcome === 'sent')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome !== 'sent')).toEqual([expect.stringMatching(/^(in-progress|unsettled)$/)]);
+    expect(await outbound()).toHaveLength(1);
+    expect(await drafts()).toEqual([]);
+  });
+
+  it('never deletes a sent message as a leftover draft, even by an id that names it (immutable ids)', async () => {
+    expect(await send(outgoing(), 'reply:sent')).toBe('sent');
+    await filedInSentItems(1);
+    const [copy] = ((await env.control.state<EmulatorState>()).mailboxes[0]?.folders.sentitems ?? []) as { id: string }[];
+    expect(await new GraphMailbox(env.graph, inbox).discardIfDraft(copy?.id ?? '')).toBe(false);
+    expect(((await env.control.state<EmulatorState>()).mailboxes[0]?.folders.sentitems ?? []).length).toBe(1);
   });
 
   it('sends a new message when the original has gone', async () => {

@@ -3,7 +3,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { EmulatorTuning } from '../../emulator/context.js';
 import { startEmulator } from '../../emulator/server.js';
 import type { RunningEmulator } from '../../emulator/server.js';
-import { loadDevTenant } from '../../emulator/tenant.js';
+import { alternativeReadings, loadDevTenant } from '../../emulator/tenant.js';
 import type { TenantSeed } from '../../emulator/tenant.js';
 import { ensureDevCertificates } from '../../emulator/tls.js';
 import { EmulatorClient } from '../../dev/emulator-client.js';
@@ -32,9 +32,24 @@ export interface TestEmulatorOptions {
   maxRetries?: number;
 }
 
+/**
+ * Which reading of Graph's uncertain behaviours the tests run under: `default` (the emulator's
+ * pessimistic defaults) or `alternative` (every option flipped, `alternativeReadings`). A test's
+ * own tenant adjustments apply on top, so a test that names a reading keeps it.
+ */
+export function emulatorReadings(): 'default' | 'alternative' {
+  const value = process.env.WEQS_EMULATOR_READINGS ?? 'default';
+  if (value !== 'default' && value !== 'alternative') throw new Error(`WEQS_EMULATOR_READINGS must be 'default' or 'alternative', not '${value}'.`);
+  return value;
+}
+
+function withReadings(seed: TenantSeed): TenantSeed {
+  return emulatorReadings() === 'alternative' ? { ...seed, behaviour: alternativeReadings(seed.behaviour) } : seed;
+}
+
 export async function startTestEmulator(options: TestEmulatorOptions = {}): Promise<TestEmulator> {
   const certificates = await ensureDevCertificates();
-  const seed = await loadDevTenant();
+  const seed = withReadings(await loadDevTenant());
   const tenant = options.tenant ? options.tenant(structuredClone(seed)) : seed;
   const emulator = await startEmulator({ tenant, certificates, ...(options.tuning ? { tuning: options.tuning } : {}) });
   const weqsApp = tenant.applications[0];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sameSecret } from '../../../src/graph/change-notifications.js';
 import { receiveChangeNotifications, receiveLifecycleNotifications, validationHandshake } from '../../../src/workflows/receive-notifications.js';
-import type { InboundMessageReference, SubscriptionEvent } from '../../../src/workflows/receive-notifications.js';
+import type { InboundMessageReference, SubscriptionEvent, SubscriptionOwnership } from '../../../src/workflows/receive-notifications.js';
 
 const clientState = 'a-secret-client-state-of-sufficient-length';
 const notification = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -30,11 +30,17 @@ describe('sameSecret', () => {
 });
 
 describe('receiveChangeNotifications', () => {
-  const receive = async (body: unknown): Promise<{ status: number; queued: InboundMessageReference[] }> => {
+  const ours = 'c0ffee00-0000-4000-8000-000000000001';
+  const receive = async (body: unknown, owns: SubscriptionOwnership = async (id) => id === ours): Promise<{ status: number; queued: InboundMessageReference[] }> => {
     const queued: InboundMessageReference[] = [];
-    const response = await receiveChangeNotifications(JSON.stringify(body), clientState, async (reference) => {
-      queued.push(reference);
-    });
+    const response = await receiveChangeNotifications(
+      JSON.stringify(body),
+      clientState,
+      async (reference) => {
+        queued.push(reference);
+      },
+      owns,
+    );
     return { status: response.status, queued };
   };
 
@@ -44,10 +50,29 @@ describe('receiveChangeNotifications', () => {
     expect(queued.map((reference) => reference.messageId)).toEqual(['AAMkAD1', 'AAMkAD2']);
   });
 
-  it('ignores notifications with a wrong clientState and says 403 when none is genuine', async () => {
+  it('ignores notifications with a wrong clientState, and still answers 202 so Graph does not retry a POST that was never ours', async () => {
     const { status, queued } = await receive({ value: [notification({ clientState: 'guessed' })] });
-    expect(status).toBe(403);
+    expect(status).toBe(202);
     expect(queued).toEqual([]);
+  });
+
+  it('judges each notification of a batch on its own: wrong clientState, bad shape and a subscription not ours drop only themselves', async () => {
+    const { status, queued } = await receive({
+      value: [
+        notification({ clientState: 'guessed', resourceData: { id: 'AAMkADforged' } }),
+        notification({ resourceData: { id: 'AAMkAD1' } }),
+        { subscriptionId: ours, clientState, resourceData: { id: 'AAMkADnoChangeType' } },
+        notification({ subscriptionId: 'another-apps-subscription', resourceData: { id: 'AAMkADstranger' } }),
+        notification({ resourceData: { id: 'AAMkAD2' } }),
+      ],
+    });
+    expect(status).toBe(202);
+    expect(queued.map((reference) => reference.messageId)).toEqual(['AAMkAD1', 'AAMkAD2']);
+  });
+
+  it('accepts a notification with the right clientState when Graph cannot be asked about its subscription', async () => {
+    const { queued } = await receive({ value: [notification({ subscriptionId: 'new-one' })] }, async () => 'unknown');
+    expect(queued.map((reference) => reference.messageId)).toEqual(['AAMkAD1']);
   });
 
   it('drops forged notifications mixed with genuine ones', async () => {
@@ -62,7 +87,7 @@ describe('receiveChangeNotifications', () => {
   });
 
   it('answers 500-class failure when the queue is unavailable, so Graph retries', async () => {
-    await expect(receiveChangeNotifications(JSON.stringify({ value: [notification()] }), clientState, () => Promise.reject(new Error('queue down')))).rejects.toThrow('queue down');
+    await expect(receiveChangeNotifications(JSON.stringify({ value: [notification()] }), clientState, () => Promise.reject(new Error('queue down')), async () => true)).rejects.toThrow('queue down');
   });
 });
 

@@ -254,6 +254,8 @@ export class InboundWorld {
       draftReply: unused,
       draftMessage: unused,
       discardDraft: unused,
+      discardIfDraft: unused,
+      draftsWithIntent: unused,
       sendDraft: unused,
       sentItemWithIntent: unused,
       inboxDelta: unused,

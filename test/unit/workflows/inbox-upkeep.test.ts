@@ -108,6 +108,7 @@ function subscriptionsWorld(initial: Subscription[], options: { refuse?: boolean
   let next = 100;
   const port: SubscriptionsPort = {
     list: async () => [...subscriptions],
+    get: async (id) => subscriptions.find((subscription) => subscription.id === id),
     create: async (spec: SubscriptionSpec) => {
       calls.push('create');
       if (options.refuse) throw new SubscriptionRefused('403');
