@@ -8,7 +8,7 @@ const file = (folder: string, name: string) => ({ path: [folder], name, lastModi
 
 describe('sendReminders', () => {
   it('shows each applicant\'s readiness summary in a dry run, as the email would, and sends nothing', async () => {
-    const review = fakeReview({ calendarRows: [cycle], rows: [{ TargetCycle: 'test-c1' }], files: [file('1 Healthcare organisation', 'Policy.pdf'), file('2 Pre-Placement', 'Checklist.pdf')] });
+    const review = fakeReview({ calendarRows: [cycle], rows: [{ targetCycleId: 'test-c1' }], files: [file('1 Healthcare organisation', 'Policy.pdf'), file('2 Pre-Placement', 'Checklist.pdf')] });
     const actions = await sendReminders(review.deps, { now, dryRun: true });
     expect(review.sent).toEqual([]);
     expect(actions).toHaveLength(1);
@@ -19,7 +19,7 @@ describe('sendReminders', () => {
   });
 
   it('says "1 day" the day before the deadline', async () => {
-    const review = fakeReview({ calendarRows: [cycle], rows: [{ TargetCycle: 'test-c1' }] });
+    const review = fakeReview({ calendarRows: [cycle], rows: [{ targetCycleId: 'test-c1' }] });
     const actions = await sendReminders(review.deps, { now: new Date('2027-05-17T11:00:00Z'), dryRun: true });
     expect(actions[0]?.action).toBe('deadline reminder, 1 day before Test cycle');
   });
