@@ -5,7 +5,7 @@ import type { EvidenceFile } from '../../../src/domain/evidence-readiness.js';
 import { parseReviewCalendar } from '../../../src/domain/review-calendar.js';
 import type { ReviewRegisterPort } from '../../../src/ports/applications.port.js';
 import type { ApplicationClaim, ClaimsPort } from '../../../src/ports/claims.port.js';
-import type { ApplicationFolderPort, FolderAccessPort, FolderRole } from '../../../src/ports/evidence-folders.port.js';
+import type { ApplicationFolderPort, FolderAccessPort, FolderContents, FolderRole } from '../../../src/ports/evidence-folders.port.js';
 import type { DatedOutgoingMailPort } from '../../../src/ports/outgoing-mail.port.js';
 import type { JobAction, JobOptions, ReviewDependencies } from '../../../src/workflows/review/review-dependencies.js';
 import { Crash } from './inbound-fakes.js';
@@ -34,9 +34,10 @@ export interface SentEmail {
 export interface ReviewWorldOptions {
   calendarRows: unknown[];
   rows: Partial<ApplicationRecord>[];
-  /** What every application's folder holds (the same for each, unless `filesFor` says otherwise). */
+  /** What every application's folder holds (the same for each, unless `folders` says otherwise). */
   files?: EvidenceFile[];
-  filesFor?: (folderId: string) => EvidenceFile[];
+  /** What one folder holds instead (its files and uploaded form), by folder id (`folder-1` for the first row). */
+  folders?: Record<string, FolderContents>;
 }
 
 /**
@@ -244,7 +245,7 @@ export class ReviewWorld {
 
   private folders(): ApplicationFolderPort {
     return {
-      read: (folderId) => this.call('folders.read', async () => ({ files: this.options.filesFor?.(folderId) ?? this.options.files ?? [] })),
+      read: (folderId) => this.call('folders.read', async () => this.options.folders?.[folderId] ?? { files: this.options.files ?? [] }),
       setAccess: (folderId, _email, role) =>
         this.call('folders.setAccess', async () => {
           if (this.roles.get(folderId) === role) return 'unchanged' as const;
@@ -350,4 +351,20 @@ export async function crashAtEveryStep(make: () => ReviewWorld, job: Job, option
     }
   }
   return tried;
+}
+
+/**
+ * A folder ready for review under the test catalogue: the uploaded form with every box filled and
+ * naming a document that is there, and a current document in each section.
+ */
+export async function readyFolder(reference: string, modified = new Date('2027-03-01T10:00:00Z')): Promise<FolderContents> {
+  const { buildApplicationForm } = await import('../../../src/documents/application-form.js');
+  const { fillApplicationForm } = await import('../../support/word.js');
+  const blank = await buildApplicationForm({ organisationName: 'Example Organisation', reference, requesterName: 'Jo', requesterEmail: 'jo@nhs.example', issuedOn: new Date('2027-01-04T10:00:00Z'), catalogue: testCatalogue, nextDeadline: '18 May 2027' });
+  const documents = testCatalogue.sections.map((section) => ({ path: [section.folderName], name: `${section.id} policy.pdf`, lastModified: modified, size: 1000 }));
+  const form = fillApplicationForm(
+    blank,
+    testCatalogue.sections.flatMap((section) => section.criteria.map((criterion) => ({ sectionId: section.id, criterionId: criterion.id, text: `See ${section.id} policy.pdf, pages 2-3.` }))),
+  );
+  return { files: [{ path: [], name: 'Application form.docx', lastModified: modified, size: form.length }, ...documents], form };
 }
