@@ -44,8 +44,9 @@ export async function updateAwardLifecycle(deps: ReviewDependencies, options: Jo
           supportAddress: deps.settings.inboxAddress,
         }),
       );
-      await deps.applications.setStatus(application, 'expired');
+      // The claim first: once the row says Expired this job no longer reads it (see send-decisions.ts).
       await deps.claims.conclude(application.organisationKey, application.reference, 'expired', { level, expiresOn });
+      await deps.applications.setStatus(application, 'expired');
     } catch (error) {
       action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
       logger().warn({ err: error, reference: application.reference }, 'an expired award could not be recorded');

@@ -74,8 +74,10 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
         }),
         decidedAt,
       );
-      await deps.applications.recordDecision(application, { sentAt: decidedAt, ...(expiresOn ? { awardExpiresOn: expiresOn } : {}) });
+      // The claim first: once the row says Decided this job no longer reads it, so a crash between
+      // the two writes must leave the row for the next run, never the claim open for good.
       await deps.claims.conclude(application.organisationKey, application.reference, outcome === 'not-awarded' ? 'not-awarded' : 'awarded', outcome === 'not-awarded' || !expiresOn ? undefined : { level: outcome, expiresOn });
+      await deps.applications.recordDecision(application, { sentAt: decidedAt, ...(expiresOn ? { awardExpiresOn: expiresOn } : {}) });
       if (window === 'after') {
         await deps.intents.once(`decision-late:${application.reference}`, () => deps.staff.post(lateDecisionCard({ organisationName: application.organisationName, reference: application.reference, decisionsClose: cycle.decisionsClose, sentOn: now })));
       }

@@ -236,8 +236,10 @@ export class ReviewWorld {
         }),
       conclude: (organisationKey, reference, state, award) =>
         this.call('claims.conclude', async () => {
+          // Only the application the claim is about, and once: as the claims table does.
           const current = this.claimsByKey.get(organisationKey);
-          if (current?.progress.reference === reference) this.claimsByKey.set(organisationKey, { ...current, state, ...(award ? { award } : {}) });
+          if (current?.progress.reference !== reference || current.state === state) return;
+          this.claimsByKey.set(organisationKey, { ...current, state, ...(award ? { award } : {}) });
           this.concluded.push({ reference, state, ...(award ? { award } : {}) });
         }),
     };
@@ -313,7 +315,7 @@ export function outcomeOf(world: ReviewWorld): unknown {
     sent: [...world.sent].map((mail) => mail.intent).sort(),
     applications: world.applications,
     roles: [...world.roles.entries()].sort(),
-    concluded: [...world.concluded].map((entry) => `${entry.reference} ${entry.state}`).sort(),
+    claims: [...world.claimsByKey.values()].map((claim) => ({ reference: claim.progress.reference, state: claim.state, award: claim.award, progress: claim.progress })),
     state: [...world.state.entries()],
   };
 }
