@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseReviewCalendar } from '../../../src/domain/review-calendar.js';
 import { handleInformationRequests } from '../../../src/workflows/review/information-requests.js';
 import { watchCalendar } from '../../../src/workflows/review/watch-calendar.js';
-import { fakeReview } from './review-fakes.js';
+import { crashAtEveryStep, fakeReview } from './review-fakes.js';
 import type { FakeReview } from './review-fakes.js';
 
 // An example calendar for this test only (EXAMPLE ONLY: nobody published these cycles).
@@ -121,6 +121,17 @@ describe('announcing staff changes to a published cycle', () => {
     expect(review.cards).toHaveLength(1);
     expect(cardText(review)).toContain('27 Jul 2027 → 31 Aug 2027');
     expect(cardText(review)).toContain('weqs emailed 2 applicants that decisions come later than they were told.');
+  });
+
+  it('tells each applicant of a moved deadline at most once, and moves the dates as seen on, whichever step the process dies at', async () => {
+    const make = () => {
+      const review = fakeReview({ calendarRows: [{ ...spring, submissionDeadline: '2027-05-25' }], rows: [{ targetCycleId: 'test-c1' }, { targetCycleId: 'test-c1' }] });
+      const { id: _id, name: _name, ...dates } = spring;
+      review.state.set('review-calendar-seen', JSON.stringify({ 'test-c1': dates }));
+      return review;
+    };
+    const tried = await crashAtEveryStep(make, watchCalendar, { now, dryRun: false }, (actual, expected, label) => expect(actual, label).toEqual(expected));
+    expect(tried).toBeGreaterThan(6);
   });
 
   it('tells staff, but no applicant, when decisions move earlier', async () => {
