@@ -359,7 +359,17 @@ export async function crashAtEveryStep(make: () => ReviewWorld, job: Job, option
  * A folder ready for review under the test catalogue: the uploaded form with every box filled and
  * naming a document that is there, and a current document in each section.
  */
-export async function readyFolder(reference: string, modified = new Date('2027-03-01T10:00:00Z')): Promise<FolderContents> {
+export function readyFolder(reference: string, modified = new Date('2027-03-01T10:00:00Z')): Promise<FolderContents> {
+  // Building and filling a form takes a few hundred milliseconds: once per reference and date.
+  const key = `${reference} ${modified.toISOString()}`;
+  const made = readyFolders.get(key) ?? buildReadyFolder(reference, modified);
+  readyFolders.set(key, made);
+  return made;
+}
+
+const readyFolders = new Map<string, Promise<FolderContents>>();
+
+async function buildReadyFolder(reference: string, modified: Date): Promise<FolderContents> {
   const { buildApplicationForm } = await import('../../../src/documents/application-form.js');
   const { fillApplicationForm } = await import('../../support/word.js');
   const blank = await buildApplicationForm({ organisationName: 'Example Organisation', reference, requesterName: 'Jo', requesterEmail: 'jo@nhs.example', issuedOn: new Date('2027-01-04T10:00:00Z'), catalogue: testCatalogue, nextDeadline: '18 May 2027' });
