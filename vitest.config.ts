@@ -14,8 +14,8 @@ export default defineConfig({
     // `npm test` runs with coverage. The floors are what the unit and in-process tests alone reach
     // (`npm run test:unit`, measured, rounded down, less a point for run-to-run jitter): the whole
     // suite only covers more, so they hold for it too. src/domain and the request path in src/workflows are held at the target
-    // (90 % of lines, 80 % of branches); the review jobs, not yet on ports nor tested in process,
-    // hold src/workflows as a whole lower. Raise a floor whenever tests lift it.
+    // (90 % of lines, 80 % of branches); src/workflows as a whole, review jobs included, at what the
+    // in-process tests reach. Raise a floor whenever tests lift it.
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'functions/**/*.ts'],
@@ -27,7 +27,7 @@ export default defineConfig({
         statements: 68,
         'src/domain/**': { lines: 90, branches: 80 },
         'src/workflows/*.ts': { lines: 90, branches: 80 },
-        'src/workflows/**': { lines: 65, branches: 54 },
+        'src/workflows/**': { lines: 98, branches: 87 },
       },
     },
   },

@@ -59,6 +59,8 @@ export interface Runtime {
   catalogueStatus: () => Promise<CatalogueStatus>;
   calendar: () => Promise<ReviewCalendar>;
   calendarList: ReviewCalendarList;
+  /** The staff Applications list itself, for tools and tests that act as staff do. */
+  applicationsList: ApplicationsList;
   inbound: InboundDependencies;
   sweep: SweepDependencies;
   review: ReviewDependencies;
@@ -83,7 +85,8 @@ export function createRuntime(config: Config): Runtime {
   const calendarList = new ReviewCalendarList(graph, async () => (await site()).siteId, config.site.calendarList);
   const calendarSource = new CalendarSource(() => calendarList.rows(), config.calendarCacheMs);
   const calendar = async (): Promise<ReviewCalendar> => (await calendarSource.get()).cycles;
-  const applications = new ApplicationsList(graph, site);
+  const applicationsList = new ApplicationsList(graph, site);
+  const applications = new ApplicationsRegister(applicationsList);
   const claims = new OrganisationClaimsTable(tables);
   const staff = new TeamsWorkflowNotifier(config.teamsWebhookUrl);
   const outgoing = new OutgoingMail(mailbox, sentMail, new SendRateLimiter(tables, config.inboxAddress, config.sendRatePerMinute));
@@ -108,6 +111,7 @@ export function createRuntime(config: Config): Runtime {
     catalogueStatus: () => catalogueStore.status(),
     calendar,
     calendarList,
+    applicationsList,
     inbound: {
       mailbox,
       ledger,
@@ -116,7 +120,7 @@ export function createRuntime(config: Config): Runtime {
       references: new ReferenceCounter(tables, config.referencePrefix),
       evidence: new EvidenceLibrary(graph, site),
       access,
-      applications: new ApplicationsRegister(applications),
+      applications,
       outgoing,
       staff,
       replies: new ReplyAllowance(tables, config.replyLimits),

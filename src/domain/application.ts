@@ -35,3 +35,33 @@ export interface NewApplication {
   sourceMessageId: string;
   folderAccess?: FolderAccessState | undefined;
 }
+
+/** Where an application stands, in the words staff choose in the register (lower case). */
+export type ApplicationStatus = 'open' | 'in review' | 'information requested' | 'decided' | 'withdrawn' | 'expired';
+
+/** The outcome staff chose for an application under review. */
+export type AwardDecision = 'gold' | 'silver' | 'bronze' | 'not-awarded';
+
+/**
+ * An application with what the review jobs read from the register: where it stands, the cycle it
+ * targets, and what staff recorded during its review. Staff edit these, so any of them may be
+ * missing; dates are as the register holds them (ISO 8601).
+ */
+export interface ApplicationRecord extends Application {
+  status: ApplicationStatus;
+  targetCycleId?: string | undefined;
+  folderUrl?: string | undefined;
+  formUrl?: string | undefined;
+  receivedAt?: string | undefined;
+  /** The internetMessageId of the request that opened it: emails to the applicant thread under it. */
+  sourceMessageId?: string | undefined;
+  award?: AwardDecision | undefined;
+  decisionNotes?: string | undefined;
+  /** Staff ticked "Decision ready". */
+  decisionReady: boolean;
+  decisionSentOn?: string | undefined;
+  awardExpiresOn?: string | undefined;
+  informationRequest?: string | undefined;
+  informationDueOn?: string | undefined;
+  folderAccess?: FolderAccessState | undefined;
+}

@@ -3,14 +3,11 @@ import { PageIterator, ResponseType } from '@microsoft/microsoft-graph-client';
 import type { DriveItem, Permission } from '@microsoft/microsoft-graph-types';
 import { documentDate } from '../documents/document-date.js';
 import type { EvidenceFile } from '../domain/evidence-readiness.js';
+import type { ApplicationFolderPort, FolderContents } from '../ports/evidence-folders.port.js';
 import { Semaphore } from './semaphore.js';
 import type { SiteContext } from './site-context.js';
 
-export interface FolderContents {
-  files: EvidenceFile[];
-  /** The application form as uploaded, when it is there. */
-  form?: Uint8Array;
-}
+export type { FolderContents };
 
 /** Only these carry a date of their own that documentDate can read. */
 const datedExtensions = /\.(docx|docm|xlsx|xlsm|pptx|pptm|pdf)$/i;
@@ -20,7 +17,7 @@ const maxDownloadBytes = 20 * 1024 * 1024;
  * An organisation's evidence folder: what is in it (recursively, page by page) and who may edit it.
  * https://learn.microsoft.com/graph/api/driveitem-list-children
  */
-export class EvidenceFolder {
+export class EvidenceFolder implements ApplicationFolderPort {
   private readonly downloads = new Semaphore(4);
 
   constructor(

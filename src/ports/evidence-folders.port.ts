@@ -1,3 +1,5 @@
+import type { EvidenceFile } from '../domain/evidence-readiness.js';
+
 /**
  * What sharing a folder with one person came to. `granted` carries the permission id the invite
  * returned: a guest's permission is not listed with their address (and not at all until they
@@ -43,6 +45,23 @@ export interface EvidenceFoldersPort {
   exists(folderName: string): Promise<boolean>;
   /** Makes the folder, or finishes one an earlier attempt of the same application began. */
   provision(plan: FolderPlan): Promise<ProvisionedFolder>;
+}
+
+/** What an application's folder holds, as the evidence rules judge it. */
+export interface FolderContents {
+  files: EvidenceFile[];
+  /** The application form as uploaded, when it is there. */
+  form?: Uint8Array;
+}
+
+/** One application's evidence folder once it exists: what is in it, and what the review jobs put in or change. */
+export interface ApplicationFolderPort {
+  /** Every file below the folder, with each document's own date where it has one, and the form's bytes. */
+  read(folderId: string, formFileName: string, now: Date): Promise<FolderContents>;
+  /** Sets the applicant's access by their address (claims from before permission ids were recorded). */
+  setAccess(folderId: string, email: string, role: FolderRole): Promise<'changed' | 'unchanged'>;
+  /** Puts a file into the folder, replacing one of the same name. */
+  upload(folderId: string, name: string, bytes: Uint8Array, contentType: string): Promise<{ id: string; webUrl: string }>;
 }
 
 /** Sharing an applicant's folder, and making them a guest where the deployment may. */

@@ -28,6 +28,12 @@ export interface OutgoingMailPort {
   sendOnce(intent: string, message: OutgoingMessage, options?: SendOptions): Promise<SendResult>;
 }
 
+/** Outgoing mail for jobs whose emails state dates: a retry must state what the first attempt stated. */
+export interface DatedOutgoingMailPort extends OutgoingMailPort {
+  /** The as-of time of an email already handed over for sending under this intent (it may have gone). */
+  handedOverAsOf(intent: string): Promise<Date | undefined>;
+}
+
 /** The send may have happened moments ago and Sent Items does not show it yet: try again later, not a failure. */
 export class SendOutcomeUnknown extends Error {}
 

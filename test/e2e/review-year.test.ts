@@ -74,12 +74,12 @@ describe('a simulated review year', () => {
     for (const day of days(from, to)) await run(day, jobs);
   };
   const row = async (org: Organisation): Promise<{ id: string; fields: Record<string, unknown> }> => {
-    const items = await runtime.review.applications.query(odata`fields/Reference eq ${org.reference ?? ''}`);
+    const items = await runtime.applicationsList.query(odata`fields/Reference eq ${org.reference ?? ''}`);
     const item = items[0];
     if (!item) throw new Error(`no row for ${org.name}`);
     return { id: item.id, fields: item.fields };
   };
-  const staffEdit = (org: Organisation, fields: Record<string, string | boolean | null>): Promise<void> => row(org).then((item) => runtime.review.applications.update(item.id, fields));
+  const staffEdit = (org: Organisation, fields: Record<string, string | boolean | null>): Promise<void> => row(org).then((item) => runtime.applicationsList.update(item.id, fields));
   const upload = (org: Organisation, path: string, bytes: Uint8Array, type = 'application/pdf'): Promise<unknown> =>
     stack.env.graph.api(`/drives/${driveId}/items/${org.folderId ?? ''}:/${path.split('/').map(encodeURIComponent).join('/')}:/content`).header('Content-Type', type).put(Buffer.from(bytes));
   /**

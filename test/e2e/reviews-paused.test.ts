@@ -60,8 +60,8 @@ describe('when no review cycle is published (the real calendar)', () => {
     // Staff review the application in Summer 2027 and award it; the decision goes inside the window.
     const decidedAt = new Date('2027-09-01T11:00:00Z');
     await stack.env.control.call('POST', '/_emulator/clock', { set: decidedAt.toISOString() });
-    const waiting = (await runtime.review.applications.query(odata`fields/TargetCycle eq ${publishedLater.id}`)).find((item) => item.fields.RequesterEmail === 'lead@waiting.nhs.example');
-    await runtime.review.applications.update(waiting?.id ?? '', { Status: 'In review', Award: 'Gold', DecisionReady: true });
+    const waiting = (await runtime.applicationsList.query(odata`fields/TargetCycle eq ${publishedLater.id}`)).find((item) => item.fields.RequesterEmail === 'lead@waiting.nhs.example');
+    await runtime.applicationsList.update(waiting?.id ?? '', { Status: 'In review', Award: 'Gold', DecisionReady: true });
     await runReviewJob('decisions', runtime.review, { now: decidedAt, dryRun: false });
     expect(mailTo(await stack.env.control.state(), 'lead@waiting.nhs.example').filter((mail) => /^Decision on your application/.test(mail.subject))).toHaveLength(1);
     // A month later no cycle is to come, and the organisation writes again. Months on, Graph would

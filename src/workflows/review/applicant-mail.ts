@@ -1,6 +1,6 @@
 import type { EmailContent } from '../../domain/applicant-emails.js';
-import type { ApplicationItem } from '../../graph/applications-list.js';
-import type { SendResult } from '../../mail/outgoing-mail.js';
+import type { ApplicationRecord } from '../../domain/application.js';
+import type { SendResult } from '../../ports/outgoing-mail.port.js';
 import type { ReviewDependencies } from './review-dependencies.js';
 
 /**
@@ -8,10 +8,10 @@ import type { ReviewDependencies } from './review-dependencies.js';
  * intent. `in-progress` means another run is sending it right now. `asOf` is the job time the
  * content was written for.
  */
-export async function sendToApplicant(deps: Pick<ReviewDependencies, 'outgoing'>, item: ApplicationItem, intent: string, content: EmailContent, asOf?: Date): Promise<SendResult> {
-  const original = item.fields.SourceMessageId;
+export async function sendToApplicant(deps: Pick<ReviewDependencies, 'outgoing'>, application: ApplicationRecord, intent: string, content: EmailContent, asOf?: Date): Promise<SendResult> {
+  const original = application.sourceMessageId;
   return deps.outgoing.sendOnce(intent, {
-    to: [{ address: item.fields.RequesterEmail, ...(item.fields.RequesterName ? { name: item.fields.RequesterName } : {}) }],
+    to: [{ address: application.requesterAddress, ...(application.requesterName ? { name: application.requesterName } : {}) }],
     subject: content.subject,
     text: content.text,
     html: content.html,

@@ -5,7 +5,6 @@ import { ukDateOf } from '../../domain/uk-dates.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
-import { statusFilter } from './review-dependencies.js';
 
 /**
  * Awards end two years after the decision: the day after the last current day the application
@@ -16,42 +15,42 @@ export async function updateAwardLifecycle(deps: ReviewDependencies, options: Jo
   const today = ukDateOf(options.now);
   const next = nextSubmissionCycle((await deps.calendar()).cycles, options.now);
   const actions: JobAction[] = [];
-  for (const item of await deps.applications.query(statusFilter('Decided', 'Withdrawn'))) {
-    const { fields } = item;
-    if (fields.Status === 'Withdrawn') {
-      if (!options.dryRun) await deps.claims.conclude(fields.OrganisationKey, fields.Reference, 'withdrawn');
+  for (const application of await deps.applications.withStatus('decided', 'withdrawn')) {
+    if (application.status === 'withdrawn') {
+      if (!options.dryRun) await deps.claims.conclude(application.organisationKey, application.reference, 'withdrawn');
       continue;
     }
-    const level = fields.Award?.toLowerCase() as AwardLevel | 'not awarded' | undefined;
-    if (!fields.AwardExpiresOn || !level || level === 'not awarded') continue;
-    const expiresOn = ukDateOf(new Date(fields.AwardExpiresOn));
+    const level: AwardLevel | undefined = application.award === 'not-awarded' ? undefined : application.award;
+    if (!application.awardExpiresOn || !level) continue;
+    const expiresOn = ukDateOf(new Date(application.awardExpiresOn));
     if (today <= expiresOn) continue;
-    const action: JobAction = { job: 'awards', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: `${level} award expired on ${expiresOn}` };
+    const action: JobAction = { job: 'awards', reference: application.reference, organisation: application.organisationName, to: application.requesterAddress, action: `${level} award expired on ${expiresOn}` };
     actions.push(action);
     if (options.dryRun) continue;
     try {
       await sendToApplicant(
         deps,
-        item,
-        `award-expired:${fields.Reference}`,
+        application,
+        `award-expired:${application.reference}`,
         awardExpiredEmail({
-          ...(fields.RequesterName ? { requesterName: fields.RequesterName } : {}),
-          organisationName: fields.Title,
-          reference: fields.Reference,
+          ...(application.requesterName ? { requesterName: application.requesterName } : {}),
+          organisationName: application.organisationName,
+          reference: application.reference,
           award: level,
           expiredOn: expiresOn,
           inboxAddress: deps.settings.inboxAddress,
-          ...(fields.OdsCode ? { odsCode: fields.OdsCode } : {}),
+          ...(application.odsCode ? { odsCode: application.odsCode } : {}),
           ...(next ? { nextCycle: { name: next.name, submissionDeadline: deadlineInstant(next) } } : {}),
           paused: { reviewsPaused: next === undefined, ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}) },
           supportAddress: deps.settings.inboxAddress,
         }),
       );
-      await deps.applications.update(item.id, { Status: 'Expired' });
-      await deps.claims.conclude(fields.OrganisationKey, fields.Reference, 'expired', { level, expiresOn });
+      // The claim first: once the row says Expired this job no longer reads it (see send-decisions.ts).
+      await deps.claims.conclude(application.organisationKey, application.reference, 'expired', { level, expiresOn });
+      await deps.applications.setStatus(application, 'expired');
     } catch (error) {
       action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
-      logger().warn({ err: error, reference: fields.Reference }, 'an expired award could not be recorded');
+      logger().warn({ err: error, reference: application.reference }, 'an expired award could not be recorded');
     }
   }
   return actions;

@@ -6,12 +6,10 @@ import { deadlineMovedEmail, decisionWindowMovedEmail } from '../../domain/cycle
 import { deadlineInstant, hasDeadlinePassed } from '../../domain/review-calendar.js';
 import type { ReviewCycle } from '../../domain/review-calendar.js';
 import type { UkDate } from '../../domain/uk-dates.js';
-import type { ApplicationItem } from '../../graph/applications-list.js';
-import { odata } from '../../graph/odata-filter.js';
+import type { ApplicationRecord, ApplicationStatus } from '../../domain/application.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
-import { statusFilter } from './review-dependencies.js';
 
 /** Where the published cycles' dates, as last seen, are kept (the service state table). */
 export const SEEN_CALENDAR_STATE = 'review-calendar-seen';
@@ -54,9 +52,9 @@ async function readSeen(deps: Pick<ReviewDependencies, 'state'>): Promise<SeenCa
 }
 
 /** Applications still waiting for a decision: they were told the cycle's dates and may need the new ones. */
-const TOLD_STATUSES: [ApplicationItem['fields']['Status'], ...ApplicationItem['fields']['Status'][]] = ['Open', 'In review', 'Information requested'];
+const TOLD_STATUSES: [ApplicationStatus, ...ApplicationStatus[]] = ['open', 'in review', 'information requested'];
 
-const sameCycle = (item: ApplicationItem, cycle: ReviewCycle): boolean => (item.fields.TargetCycle ?? '').trim().toLowerCase() === cycle.id.toLowerCase();
+const sameCycle = (application: ApplicationRecord, cycle: ReviewCycle): boolean => (application.targetCycleId ?? '').trim().toLowerCase() === cycle.id.toLowerCase();
 
 /**
  * Staff move a published cycle's dates in the Review calendar list: the calendar as last seen
@@ -103,14 +101,13 @@ async function announceChange(
   const actions: JobAction[] = [{ job: 'calendar', action: `${cycle.name}: dates changed (${summary})` }];
   const candidates =
     deadlineMoved || decisionsLater
-      ? (await deps.applications.query(odata`${statusFilter(...TOLD_STATUSES)} and fields/TargetCycle eq ${cycle.id}`)).filter((item) => sameCycle(item, cycle) && TOLD_STATUSES.includes(item.fields.Status))
+      ? (await deps.applications.targeting(cycle.id, TOLD_STATUSES)).filter((application) => sameCycle(application, cycle) && TOLD_STATUSES.includes(application.status))
       : [];
-  const toldOfDeadline = deadlineMoved ? candidates.filter((item) => item.fields.Status === 'Open') : [];
+  const toldOfDeadline = deadlineMoved ? candidates.filter((application) => application.status === 'open') : [];
   const toldOfDecisions = decisionsLater ? candidates : [];
   let complete = true;
-  const tell = async (item: ApplicationItem, what: string, intent: string, send: () => Promise<unknown>): Promise<void> => {
-    const { fields } = item;
-    const action: JobAction = { job: 'calendar', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: what };
+  const tell = async (application: ApplicationRecord, what: string, intent: string, send: () => Promise<unknown>): Promise<void> => {
+    const action: JobAction = { job: 'calendar', reference: application.reference, organisation: application.organisationName, to: application.requesterAddress, action: what };
     actions.push(action);
     if (options.dryRun) return;
     try {
@@ -118,17 +115,17 @@ async function announceChange(
     } catch (error) {
       complete = false;
       action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
-      logger().warn({ err: error, reference: fields.Reference, intent }, 'an applicant could not be told of a calendar change');
+      logger().warn({ err: error, reference: application.reference, intent }, 'an applicant could not be told of a calendar change');
     }
   };
-  const common = (item: ApplicationItem) => ({
-    ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}),
-    organisationName: item.fields.Title,
-    reference: item.fields.Reference,
+  const common = (application: ApplicationRecord) => ({
+    ...(application.requesterName ? { requesterName: application.requesterName } : {}),
+    organisationName: application.organisationName,
+    reference: application.reference,
     supportAddress: deps.settings.inboxAddress,
   });
   for (const item of toldOfDeadline) {
-    const intent = `deadline-moved:${item.fields.Reference}:${cycle.id}:${cycle.submissionDeadline}`;
+    const intent = `deadline-moved:${item.reference}:${cycle.id}:${cycle.submissionDeadline}`;
     await tell(item, `told the deadline moved from ${before.submissionDeadline} to ${cycle.submissionDeadline}`, intent, () =>
       sendToApplicant(
         deps,
@@ -139,13 +136,13 @@ async function announceChange(
           cycle: { name: cycle.name },
           previousDeadline: before.submissionDeadline,
           submissionDeadline: deadlineInstant(cycle),
-          ...(item.fields.FolderLink ? { folderUrl: item.fields.FolderLink } : {}),
+          ...(item.folderUrl ? { folderUrl: item.folderUrl } : {}),
         }),
       ),
     );
   }
   for (const item of toldOfDecisions) {
-    const intent = `decisions-moved:${item.fields.Reference}:${cycle.id}:${cycle.decisionsOpen}:${cycle.decisionsClose}`;
+    const intent = `decisions-moved:${item.reference}:${cycle.id}:${cycle.decisionsOpen}:${cycle.decisionsClose}`;
     await tell(item, `told decisions now come ${cycle.decisionsOpen} to ${cycle.decisionsClose}`, intent, () =>
       sendToApplicant(
         deps,

@@ -3,8 +3,7 @@ import { cycleClosedCard } from '../../domain/cycle-cards.js';
 import type { EvidenceReadiness } from '../../domain/evidence-readiness.js';
 import { deadlineInstant, hasDeadlinePassed, nextSubmissionCycle } from '../../domain/review-calendar.js';
 import type { ReviewCycle } from '../../domain/review-calendar.js';
-import type { ApplicationItem } from '../../graph/applications-list.js';
-import { odata } from '../../graph/odata-filter.js';
+import type { ApplicationRecord } from '../../domain/application.js';
 import { asError, logger } from '../../logging.js';
 import { setApplicantAccess } from '../folder-access.js';
 import { applicationEvidence } from './application-evidence.js';
@@ -15,7 +14,7 @@ import type { JobAction, JobOptions, ReviewDependencies } from './review-depende
 type Verdict = 'entered-review' | 'rolled-over';
 
 interface Closed {
-  item: ApplicationItem;
+  application: ApplicationRecord;
   verdict: Verdict;
   readiness?: EvidenceReadiness;
   reason: string;
@@ -33,11 +32,11 @@ export async function closeCycles(deps: ReviewDependencies, options: JobOptions)
   const next = nextSubmissionCycle(cycles, now);
   const actions: JobAction[] = [];
   for (const cycle of cycles.filter((candidate) => candidate.status === 'published' && hasDeadlinePassed(candidate, now))) {
-    const items = await deps.applications.query(odata`fields/Status eq ${'Open'} and fields/TargetCycle eq ${cycle.id}`);
-    if (items.length === 0) continue;
+    const applications = await deps.applications.targeting(cycle.id, ['open']);
+    if (applications.length === 0) continue;
     const closed: Closed[] = [];
-    for (const item of items) {
-      const result = await closeApplication(deps, cycle, next, item, options);
+    for (const application of applications) {
+      const result = await closeApplication(deps, cycle, next, application, options);
       actions.push(result.action);
       if (result.closed) closed.push(result.closed);
     }
@@ -47,8 +46,8 @@ export async function closeCycles(deps: ReviewDependencies, options: JobOptions)
         deps.staff.post(
           cycleClosedCard({
             cycle: { name: cycle.name, submissionDeadline: deadlineInstant(cycle) },
-            enteredReview: closed.filter((entry) => entry.verdict === 'entered-review').map((entry) => ({ organisationName: entry.item.fields.Title, reference: entry.item.fields.Reference, supportedLevel: entry.readiness?.supportedLevel ?? 'none' })),
-            rolledOver: closed.filter((entry) => entry.verdict === 'rolled-over').map((entry) => ({ organisationName: entry.item.fields.Title, reference: entry.item.fields.Reference, reason: entry.reason })),
+            enteredReview: closed.filter((entry) => entry.verdict === 'entered-review').map((entry) => ({ organisationName: entry.application.organisationName, reference: entry.application.reference, supportedLevel: entry.readiness?.supportedLevel ?? 'none' })),
+            rolledOver: closed.filter((entry) => entry.verdict === 'rolled-over').map((entry) => ({ organisationName: entry.application.organisationName, reference: entry.application.reference, reason: entry.reason })),
             ...(next ? { nextCycle: { name: next.name, submissionDeadline: deadlineInstant(next) } } : {}),
             listUrl: await deps.settings.listUrl(),
           }),
@@ -59,13 +58,12 @@ export async function closeCycles(deps: ReviewDependencies, options: JobOptions)
   return actions;
 }
 
-async function closeApplication(deps: ReviewDependencies, cycle: ReviewCycle, next: ReviewCycle | undefined, item: ApplicationItem, options: JobOptions): Promise<{ action: JobAction; closed?: Closed }> {
-  const { fields } = item;
-  const action: JobAction = { job: 'close-cycle', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: '' };
-  const intentOf = (verdict: Verdict): string => `${verdict}:${fields.Reference}:${cycle.id}:${cycle.submissionDeadline}`;
+async function closeApplication(deps: ReviewDependencies, cycle: ReviewCycle, next: ReviewCycle | undefined, application: ApplicationRecord, options: JobOptions): Promise<{ action: JobAction; closed?: Closed }> {
+  const action: JobAction = { job: 'close-cycle', reference: application.reference, organisation: application.organisationName, to: application.requesterAddress, action: '' };
+  const intentOf = (verdict: Verdict): string => `${verdict}:${application.reference}:${cycle.id}:${cycle.submissionDeadline}`;
   try {
-    const claim = await deps.claims.get(fields.OrganisationKey);
-    const folderId = claim?.progress.reference === fields.Reference ? claim.progress.folderId : undefined;
+    const claim = await deps.claims.get(application.organisationKey);
+    const folderId = claim?.progress.reference === application.reference ? claim.progress.folderId : undefined;
     if (!folderId) throw new Error('the application has no evidence folder on record');
     const earlier: Verdict | undefined = (await deps.intents.done(intentOf('entered-review'))) ? 'entered-review' : (await deps.intents.done(intentOf('rolled-over'))) ? 'rolled-over' : undefined;
     const readiness = earlier ? undefined : await applicationEvidence(deps, folderId, deadlineInstant(cycle), options.now);
@@ -74,23 +72,23 @@ async function closeApplication(deps: ReviewDependencies, cycle: ReviewCycle, ne
     action.action = verdict === 'entered-review' ? `enters review for ${cycle.name}; folder read-only` : `not ready (${reason}); moves to ${next?.name ?? 'the next published cycle'}`;
     if (options.dryRun) return { action };
     const common = {
-      ...(fields.RequesterName ? { requesterName: fields.RequesterName } : {}),
-      organisationName: fields.Title,
-      reference: fields.Reference,
-      folderUrl: fields.FolderLink ?? '',
+      ...(application.requesterName ? { requesterName: application.requesterName } : {}),
+      organisationName: application.organisationName,
+      reference: application.reference,
+      folderUrl: application.folderUrl ?? '',
       supportAddress: deps.settings.inboxAddress,
     };
     if (verdict === 'entered-review') {
-      await setApplicantAccess(deps, claim?.progress ?? {}, folderId, fields.RequesterEmail, 'read');
+      await setApplicantAccess(deps, claim?.progress ?? {}, folderId, application.requesterAddress, 'read');
       if (!earlier) {
-        await sendToApplicant(deps, item, intentOf(verdict), enteredReviewEmail({ ...common, cycle: { name: cycle.name, reviewEnd: cycle.reviewEnd, decisionsOpen: cycle.decisionsOpen, decisionsClose: cycle.decisionsClose } }));
+        await sendToApplicant(deps, application, intentOf(verdict), enteredReviewEmail({ ...common, cycle: { name: cycle.name, reviewEnd: cycle.reviewEnd, decisionsOpen: cycle.decisionsOpen, decisionsClose: cycle.decisionsClose } }));
       }
-      await deps.applications.update(item.id, { Status: 'In review' });
+      await deps.applications.setStatus(application, 'in review');
     } else {
       if (!earlier && readiness) {
         await sendToApplicant(
           deps,
-          item,
+          application,
           intentOf(verdict),
           rolledOverEmail({
             ...common,
@@ -103,12 +101,12 @@ async function closeApplication(deps: ReviewDependencies, cycle: ReviewCycle, ne
         );
       }
       // No next cycle: the application waits (empty target) until staff publish one.
-      await deps.applications.update(item.id, { TargetCycle: next?.id ?? null });
+      await deps.applications.setTargetCycle(application, next?.id);
     }
-    return { action, closed: { item, verdict, ...(readiness ? { readiness } : {}), reason } };
+    return { action, closed: { application, verdict, ...(readiness ? { readiness } : {}), reason } };
   } catch (error) {
     action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
-    logger().warn({ err: error, reference: fields.Reference }, 'an application could not be closed for its cycle');
+    logger().warn({ err: error, reference: application.reference }, 'an application could not be closed for its cycle');
     return { action };
   }
 }

@@ -1,19 +1,18 @@
-import { odata } from '../../graph/odata-filter.js';
+import type { ApplicationStatus } from '../../domain/application.js';
 import { folderAccessReadyEmail } from '../../domain/folder-access-messages.js';
-import type { FolderRole } from '../../graph/folder-sharing.js';
-import type { ApplicationItem } from '../../graph/applications-list.js';
+import type { FolderRole } from '../../ports/evidence-folders.port.js';
 import { asError, logger } from '../../logging.js';
 import { accessPending, accessProgress, grantFolderAccess } from '../folder-access.js';
 import { sendToApplicant } from './applicant-mail.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
 
 /** The access an application's status calls for; undefined once it is finished (nothing to share). */
-function roleFor(status: ApplicationItem['fields']['Status']): FolderRole | undefined {
+function roleFor(status: ApplicationStatus): FolderRole | undefined {
   switch (status) {
-    case 'Open':
-    case 'Information requested':
+    case 'open':
+    case 'information requested':
       return 'write';
-    case 'In review':
+    case 'in review':
       return 'read';
     default:
       return undefined;
@@ -28,47 +27,46 @@ function roleFor(status: ApplicationItem['fields']['Status']): FolderRole | unde
  */
 export async function grantPendingFolderAccess(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
   const actions: JobAction[] = [];
-  for (const item of await deps.applications.query(odata`fields/FolderAccess eq ${'Pending'}`)) {
-    const { fields } = item;
-    const role = roleFor(fields.Status);
-    const action: JobAction = { job: 'folder-access', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: '' };
+  for (const application of await deps.applications.withFolderAccessPending()) {
+    const role = roleFor(application.status);
+    const action: JobAction = { job: 'folder-access', reference: application.reference, organisation: application.organisationName, to: application.requesterAddress, action: '' };
     actions.push(action);
     if (!role) {
-      action.action = `not shared: the application is ${fields.Status.toLowerCase()}`;
+      action.action = `not shared: the application is ${application.status}`;
       continue;
     }
     action.action = `shares the folder (${role === 'write' ? 'can edit' : 'can view'}) and tells the applicant`;
     if (options.dryRun) continue;
     try {
-      let claim = await deps.claims.get(fields.OrganisationKey);
-      const folderId = claim?.progress.reference === fields.Reference ? claim.progress.folderId : undefined;
+      let claim = await deps.claims.get(application.organisationKey);
+      const folderId = claim?.progress.reference === application.reference ? claim.progress.folderId : undefined;
       if (!claim || !folderId) throw new Error('the application has no evidence folder on record');
       if (accessPending(claim.progress) || !claim.progress.permissionId) {
-        const result = await grantFolderAccess(deps.access, folderId, { email: fields.RequesterEmail, ...(fields.RequesterName ? { name: fields.RequesterName } : {}) }, role, { sendInvitation: false });
+        const result = await grantFolderAccess(deps.access, folderId, { email: application.requesterAddress, ...(application.requesterName ? { name: application.requesterName } : {}) }, role, { sendInvitation: false });
         if (result.kind === 'refused') {
           action.action = `still pending: ${result.reason}`;
           continue;
         }
         claim = await deps.claims.checkpoint(claim, accessProgress(result));
       }
-      const intent = `folder-access:${fields.Reference}`;
+      const intent = `folder-access:${application.reference}`;
       await sendToApplicant(
         deps,
-        item,
+        application,
         intent,
         folderAccessReadyEmail({
-          ...(fields.RequesterName ? { requesterName: fields.RequesterName } : {}),
-          organisationName: fields.Title,
-          reference: fields.Reference,
-          folderUrl: fields.FolderLink ?? claim.progress.folderUrl ?? '',
+          ...(application.requesterName ? { requesterName: application.requesterName } : {}),
+          organisationName: application.organisationName,
+          reference: application.reference,
+          folderUrl: application.folderUrl ?? claim.progress.folderUrl ?? '',
           supportAddress: deps.settings.inboxAddress,
         }),
       );
-      await deps.applications.update(item.id, { FolderAccess: 'Granted' });
-      logger().info({ reference: fields.Reference, to: fields.RequesterEmail }, 'shared the evidence folder that was pending');
+      await deps.applications.recordFolderAccessGranted(application);
+      logger().info({ reference: application.reference, to: application.requesterAddress }, 'shared the evidence folder that was pending');
     } catch (error) {
       action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
-      logger().warn({ err: error, reference: fields.Reference }, 'pending folder access could not be granted');
+      logger().warn({ err: error, reference: application.reference }, 'pending folder access could not be granted');
     }
   }
   return actions;

@@ -1,26 +1,20 @@
 import type { CriteriaCatalogue } from '../../domain/criteria-catalogue.js';
 import type { ParsedReviewCalendar } from '../../domain/review-calendar-rows.js';
-import type { ApplicationFields, ApplicationItem } from '../../graph/applications-list.js';
-import type { EvidenceFolder } from '../../graph/evidence-folder.js';
-import { anyOf, odata } from '../../graph/odata-filter.js';
-import type { ODataFilter } from '../../graph/odata-filter.js';
-import type { OutgoingMail } from '../../mail/outgoing-mail.js';
+import type { ReviewRegisterPort } from '../../ports/applications.port.js';
 import type { ClaimsPort } from '../../ports/claims.port.js';
-import type { StaffNotifier } from '../../teams/teams-notifier.js';
-import type { FolderAccessDependencies } from '../folder-access.js';
+import type { ApplicationFolderPort, FolderAccessPort } from '../../ports/evidence-folders.port.js';
+import type { DatedOutgoingMailPort } from '../../ports/outgoing-mail.port.js';
+import type { StaffNotifier } from '../../ports/staff-notifier.port.js';
 
 /** What the review-calendar jobs work with; built once per process in src/runtime.ts. */
 export interface ReviewDependencies {
   calendar: () => Promise<ParsedReviewCalendar>;
-  applications: {
-    query(filter: ODataFilter): Promise<ApplicationItem[]>;
-    update(itemId: string, fields: Partial<Record<keyof ApplicationFields, string | boolean | null>>, etag?: string): Promise<void>;
-  };
+  applications: ReviewRegisterPort;
   claims: ClaimsPort;
-  folders: Pick<EvidenceFolder, 'read' | 'setAccess' | 'upload'>;
+  folders: ApplicationFolderPort;
   /** Sharing by permission id, and granting access that is still pending. */
-  access: FolderAccessDependencies;
-  outgoing: OutgoingMail;
+  access: FolderAccessPort;
+  outgoing: DatedOutgoingMailPort;
   staff: StaffNotifier;
   /** Small values kept between runs: the review calendar's dates as last seen, to notice staff moving them. */
   state: { get(name: string): Promise<string | undefined>; set(name: string, value: string): Promise<void> };
@@ -65,9 +59,4 @@ export interface JobOptions {
   now: Date;
   /** Plan only: nothing is sent, changed or recorded. */
   dryRun: boolean;
-}
-
-/** The words staff use in OData filters on indexed columns only (https://learn.microsoft.com/troubleshoot/sharepoint/lists-and-libraries/items-exceeds-list-view-threshold). */
-export function statusFilter(...statuses: [string, ...string[]]): ODataFilter {
-  return anyOf(...statuses.map((status) => odata`fields/Status eq ${status}`));
 }

@@ -4,28 +4,9 @@ import { lateDecisionCard } from '../../domain/cycle-cards.js';
 import { decisionEmail } from '../../domain/cycle-emails/decisions.js';
 import { decisionWindowStatus, deadlineInstant, findCycle, nextSubmissionCycle } from '../../domain/review-calendar.js';
 import { ukDateOf } from '../../domain/uk-dates.js';
-import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
-import { statusFilter } from './review-dependencies.js';
-
-type Outcome = AwardLevel | 'not-awarded';
-
-function outcomeOf(item: ApplicationItem): Outcome | undefined {
-  switch (item.fields.Award) {
-    case 'Gold':
-      return 'gold';
-    case 'Silver':
-      return 'silver';
-    case 'Bronze':
-      return 'bronze';
-    case 'Not awarded':
-      return 'not-awarded';
-    default:
-      return undefined;
-  }
-}
 
 const levelName = (level: AwardLevel): string => level.charAt(0).toUpperCase() + level.slice(1);
 
@@ -39,15 +20,14 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
   const { now } = options;
   const { cycles } = await deps.calendar();
   const actions: JobAction[] = [];
-  for (const item of await deps.applications.query(statusFilter('In review', 'Information requested'))) {
-    const { fields } = item;
-    const outcome = outcomeOf(item);
-    if (!fields.DecisionReady || !outcome || fields.DecisionSentOn) continue;
-    const cycle = fields.TargetCycle ? findCycle(cycles, fields.TargetCycle) : undefined;
-    const action: JobAction = { job: 'decisions', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: '' };
+  for (const application of await deps.applications.withStatus('in review', 'information requested')) {
+    const outcome = application.award;
+    if (!application.decisionReady || !outcome || application.decisionSentOn) continue;
+    const cycle = application.targetCycleId ? findCycle(cycles, application.targetCycleId) : undefined;
+    const action: JobAction = { job: 'decisions', reference: application.reference, organisation: application.organisationName, to: application.requesterAddress, action: '' };
     actions.push(action);
     if (!cycle) {
-      action.action = `cannot send: the target cycle '${fields.TargetCycle ?? ''}' is not in the calendar`;
+      action.action = `cannot send: the target cycle '${application.targetCycleId ?? ''}' is not in the calendar`;
       continue;
     }
     const window = decisionWindowStatus(cycle, now);
@@ -58,32 +38,32 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
     action.action = `${outcome} decision sent${window === 'after' ? ' late (after the decision window); staff told' : ''}`;
     if (options.dryRun) continue;
     try {
-      const intent = `decision:${fields.Reference}`;
+      const intent = `decision:${application.reference}`;
       const decidedAt = (await deps.outgoing.handedOverAsOf(intent)) ?? now;
       const awardedOn = ukDateOf(decidedAt);
       const expiresOn = outcome === 'not-awarded' ? undefined : awardExpiry(decidedAt);
-      const claim = await deps.claims.get(fields.OrganisationKey);
-      const folderId = claim?.progress.reference === fields.Reference ? claim.progress.folderId : undefined;
+      const claim = await deps.claims.get(application.organisationKey);
+      const folderId = claim?.progress.reference === application.reference ? claim.progress.folderId : undefined;
       let certificateUrl: string | undefined;
       if (outcome !== 'not-awarded' && expiresOn && folderId) {
         // pdf-lib is large and only needed here: loaded on the first decision, not at start-up.
         const { buildAwardCertificate } = await import('../../documents/award-certificate.js');
-        const certificate = await buildAwardCertificate({ organisationName: fields.Title, level: outcome, reference: fields.Reference, awardedOn, expiresOn, ...(deps.settings.awardingBody ? { issuer: deps.settings.awardingBody } : {}) });
-        certificateUrl = (await deps.folders.upload(folderId, `Award certificate - ${levelName(outcome)} - ${fields.Reference}.pdf`, certificate, 'application/pdf')).webUrl;
+        const certificate = await buildAwardCertificate({ organisationName: application.organisationName, level: outcome, reference: application.reference, awardedOn, expiresOn, ...(deps.settings.awardingBody ? { issuer: deps.settings.awardingBody } : {}) });
+        certificateUrl = (await deps.folders.upload(folderId, `Award certificate - ${levelName(outcome)} - ${application.reference}.pdf`, certificate, 'application/pdf')).webUrl;
       }
       const next = nextSubmissionCycle(cycles, now);
       await sendToApplicant(
         deps,
-        item,
+        application,
         intent,
         decisionEmail({
-          ...(fields.RequesterName ? { requesterName: fields.RequesterName } : {}),
-          organisationName: fields.Title,
-          reference: fields.Reference,
+          ...(application.requesterName ? { requesterName: application.requesterName } : {}),
+          organisationName: application.organisationName,
+          reference: application.reference,
           inboxAddress: deps.settings.inboxAddress,
-          ...(fields.OdsCode ? { odsCode: fields.OdsCode } : {}),
+          ...(application.odsCode ? { odsCode: application.odsCode } : {}),
           award: outcome,
-          ...(fields.DecisionNotes ? { notes: fields.DecisionNotes } : {}),
+          ...(application.decisionNotes ? { notes: application.decisionNotes } : {}),
           awardedOn,
           ...(expiresOn ? { expiresOn } : {}),
           ...(certificateUrl ? { certificateUrl } : {}),
@@ -95,14 +75,16 @@ export async function sendDecisions(deps: ReviewDependencies, options: JobOption
         }),
         decidedAt,
       );
-      await deps.applications.update(item.id, { Status: 'Decided', DecisionSentOn: decidedAt.toISOString(), ...(expiresOn ? { AwardExpiresOn: `${expiresOn}T12:00:00Z` } : {}) });
-      await deps.claims.conclude(fields.OrganisationKey, fields.Reference, outcome === 'not-awarded' ? 'not-awarded' : 'awarded', outcome === 'not-awarded' || !expiresOn ? undefined : { level: outcome, expiresOn });
+      // The claim first: once the row says Decided this job no longer reads it, so a crash between
+      // the two writes must leave the row for the next run, never the claim open for good.
+      await deps.claims.conclude(application.organisationKey, application.reference, outcome === 'not-awarded' ? 'not-awarded' : 'awarded', outcome === 'not-awarded' || !expiresOn ? undefined : { level: outcome, expiresOn });
+      await deps.applications.recordDecision(application, { sentAt: decidedAt, ...(expiresOn ? { awardExpiresOn: expiresOn } : {}) });
       if (window === 'after') {
-        await deps.intents.once(`decision-late:${fields.Reference}`, () => deps.staff.post(lateDecisionCard({ organisationName: fields.Title, reference: fields.Reference, decisionsClose: cycle.decisionsClose, sentOn: now })));
+        await deps.intents.once(`decision-late:${application.reference}`, () => deps.staff.post(lateDecisionCard({ organisationName: application.organisationName, reference: application.reference, decisionsClose: cycle.decisionsClose, sentOn: now })));
       }
     } catch (error) {
       action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
-      logger().warn({ err: error, reference: fields.Reference }, 'a decision could not be sent');
+      logger().warn({ err: error, reference: application.reference }, 'a decision could not be sent');
     }
   }
   return actions;

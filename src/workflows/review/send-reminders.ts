@@ -1,3 +1,4 @@
+import type { ApplicationRecord } from '../../domain/application.js';
 import { awardExpiryReminderEmail } from '../../domain/cycle-emails/award-lifecycle.js';
 import { deadlineReminderEmail } from '../../domain/cycle-emails/reminders.js';
 import { readinessSummaryLines } from '../../domain/cycle-emails/readiness.js';
@@ -8,29 +9,26 @@ import type { ReminderApplication } from '../../domain/reminder-schedule.js';
 import { plural } from '../../domain/plural.js';
 import { findCycle, nextSubmissionCycle } from '../../domain/review-calendar.js';
 import { ukDateOf } from '../../domain/uk-dates.js';
-import type { ApplicationItem } from '../../graph/applications-list.js';
 import { asError, logger } from '../../logging.js';
 import { applicationEvidence } from './application-evidence.js';
 import { sendToApplicant } from './applicant-mail.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
-import { statusFilter } from './review-dependencies.js';
 
 export const stopRemindersInstruction = 'reply to this email with STOP REMINDERS in the subject';
 
-function awardLevelOf(item: ApplicationItem): AwardLevel | undefined {
-  const award = item.fields.Award?.toLowerCase();
-  return award === 'gold' || award === 'silver' || award === 'bronze' ? award : undefined;
+function awardLevelOf(application: ApplicationRecord): AwardLevel | undefined {
+  return application.award === 'not-awarded' ? undefined : application.award;
 }
 
-function reminderApplication(item: ApplicationItem): ReminderApplication {
-  const level = awardLevelOf(item);
-  const expiresOn = item.fields.AwardExpiresOn ? ukDateOf(new Date(item.fields.AwardExpiresOn)) : undefined;
+function reminderApplication(application: ApplicationRecord): ReminderApplication {
+  const level = awardLevelOf(application);
+  const expiresOn = application.awardExpiresOn ? ukDateOf(new Date(application.awardExpiresOn)) : undefined;
   return {
-    ref: item.fields.Reference,
-    targetCycleId: item.fields.TargetCycle ?? '',
-    status: item.fields.Status.toLowerCase(),
-    optedOut: item.fields.RemindersOff,
-    organisationKey: item.fields.OrganisationKey,
+    ref: application.reference,
+    targetCycleId: application.targetCycleId ?? '',
+    status: application.status,
+    optedOut: application.remindersOff,
+    organisationKey: application.organisationKey,
     ...(level ? { awardLevel: level } : {}),
     ...(expiresOn ? { awardExpiresOn: expiresOn } : {}),
   };
@@ -44,9 +42,9 @@ function reminderApplication(item: ApplicationItem): ReminderApplication {
 export async function sendReminders(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
   const { now } = options;
   const { cycles } = await deps.calendar();
-  const rows = await deps.applications.query(statusFilter('Open', 'Decided'));
+  const rows = await deps.applications.withStatus('open', 'decided');
   const applications = rows.map(reminderApplication);
-  const byReference = new Map(rows.map((row) => [row.fields.Reference, row]));
+  const byReference = new Map(rows.map((row) => [row.reference, row]));
   const settings = { deadlineOffsets: deps.settings.deadlineReminderOffsets, expiryOffsets: deps.settings.expiryReminderOffsets, openStatuses: ['open'] };
   const { due: deadlineReminders, skipped } = dueDeadlineReminders({ now, calendar: cycles, applications, options: settings });
   const expiryReminders = dueExpiryReminders({ now, calendar: cycles, applications, options: settings });
@@ -57,11 +55,11 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
     const item = byReference.get(reminder.applicationRef);
     const intent = `reminder:${reminder.id}`;
     if (!item || (await deps.intents.done(intent))) continue;
-    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `deadline reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.cycleName}` };
+    const action: JobAction = { job: 'reminders', reference: item.reference, organisation: item.organisationName, to: item.requesterAddress, action: `deadline reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.cycleName}` };
     actions.push(action);
     try {
-      const claim = await deps.claims.get(item.fields.OrganisationKey);
-      const folderId = claim?.progress.reference === item.fields.Reference ? claim.progress.folderId : undefined;
+      const claim = await deps.claims.get(item.organisationKey);
+      const folderId = claim?.progress.reference === item.reference ? claim.progress.folderId : undefined;
       if (!folderId) throw new Error('the application has no evidence folder on record');
       const cycle = findCycle(cycles, reminder.cycleId);
       // Reading the folder changes nothing, so a dry run shows what the email would say.
@@ -71,11 +69,11 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
         continue;
       }
       const content = deadlineReminderEmail({
-        ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}),
-        organisationName: item.fields.Title,
-        reference: item.fields.Reference,
-        folderUrl: item.fields.FolderLink ?? '',
-        formUrl: item.fields.FormLink ?? '',
+        ...(item.requesterName ? { requesterName: item.requesterName } : {}),
+        organisationName: item.organisationName,
+        reference: item.reference,
+        folderUrl: item.folderUrl ?? '',
+        formUrl: item.formUrl ?? '',
         cycle: { name: cycle?.name ?? reminder.cycleName, submissionDeadline: reminder.deadlineAt },
         daysLeft: reminder.daysLeft,
         ...(reminder.extendedFrom ? { movedFrom: reminder.extendedFrom } : {}),
@@ -87,7 +85,7 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
       action.action += ` (${await sendToApplicant(deps, item, intent, content)})`;
     } catch (error) {
       action.action += options.dryRun ? ` — its readiness could not be read: ${asError(error).message}` : ` — failed, will retry on the next run: ${asError(error).message}`;
-      logger().warn({ err: error, reference: item.fields.Reference }, 'a deadline reminder could not be sent');
+      logger().warn({ err: error, reference: item.reference }, 'a deadline reminder could not be sent');
     }
   }
   for (const reminder of expiryReminders) {
@@ -95,14 +93,14 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
     const intent = `reminder:${reminder.id}`;
     const level = item ? awardLevelOf(item) : undefined;
     if (!item || !level || (await deps.intents.done(intent))) continue;
-    const action: JobAction = { job: 'reminders', reference: item.fields.Reference, organisation: item.fields.Title, to: item.fields.RequesterEmail, action: `award expiry reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.awardExpiresOn}` };
+    const action: JobAction = { job: 'reminders', reference: item.reference, organisation: item.organisationName, to: item.requesterAddress, action: `award expiry reminder, ${plural(reminder.daysLeft, 'day')} before ${reminder.awardExpiresOn}` };
     actions.push(action);
     if (options.dryRun) continue;
     try {
       const content = awardExpiryReminderEmail({
-        ...(item.fields.RequesterName ? { requesterName: item.fields.RequesterName } : {}),
-        organisationName: item.fields.Title,
-        reference: item.fields.Reference,
+        ...(item.requesterName ? { requesterName: item.requesterName } : {}),
+        organisationName: item.organisationName,
+        reference: item.reference,
         award: level,
         expiresOn: reminder.awardExpiresOn,
         daysLeft: reminder.daysLeft,
@@ -110,13 +108,13 @@ export async function sendReminders(deps: ReviewDependencies, options: JobOption
         reviewsPaused: nextSubmissionCycle(cycles, now) === undefined,
         ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}),
         inboxAddress: deps.settings.inboxAddress,
-        ...(item.fields.OdsCode ? { odsCode: item.fields.OdsCode } : {}),
+        ...(item.odsCode ? { odsCode: item.odsCode } : {}),
         supportAddress: deps.settings.inboxAddress,
       });
       action.action += ` (${await sendToApplicant(deps, item, intent, content)})`;
     } catch (error) {
       action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
-      logger().warn({ err: error, reference: item.fields.Reference }, 'an award expiry reminder could not be sent');
+      logger().warn({ err: error, reference: item.reference }, 'an award expiry reminder could not be sent');
     }
   }
   return actions;

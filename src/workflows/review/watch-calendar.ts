@@ -6,7 +6,6 @@ import { asError, logger } from '../../logging.js';
 import { sendToApplicant } from './applicant-mail.js';
 import { announceCalendarChanges } from './calendar-changes.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
-import { statusFilter } from './review-dependencies.js';
 
 /**
  * Watches the calendar staff edit: invalid rows are reported to staff once (with the reasons);
@@ -27,30 +26,29 @@ export async function watchCalendar(deps: ReviewDependencies, options: JobOption
   actions.push(...(await announceCalendarChanges(deps, cycles, options)));
   const next = nextSubmissionCycle(cycles, options.now);
   if (!next) return actions;
-  const waiting = (await deps.applications.query(statusFilter('Open'))).filter((item) => !item.fields.TargetCycle);
-  for (const item of waiting) {
-    const { fields } = item;
-    const action: JobAction = { job: 'calendar', reference: fields.Reference, organisation: fields.Title, to: fields.RequesterEmail, action: `reviews resumed: now targets ${next.name}` };
+  const waiting = (await deps.applications.withStatus('open')).filter((application) => !application.targetCycleId);
+  for (const application of waiting) {
+    const action: JobAction = { job: 'calendar', reference: application.reference, organisation: application.organisationName, to: application.requesterAddress, action: `reviews resumed: now targets ${next.name}` };
     actions.push(action);
     if (options.dryRun) continue;
     try {
       await sendToApplicant(
         deps,
-        item,
-        `reviews-resumed:${fields.Reference}:${next.id}`,
+        application,
+        `reviews-resumed:${application.reference}:${next.id}`,
         reviewsResumedEmail({
-          ...(fields.RequesterName ? { requesterName: fields.RequesterName } : {}),
-          organisationName: fields.Title,
-          reference: fields.Reference,
-          ...(fields.FolderLink ? { folderUrl: fields.FolderLink } : {}),
+          ...(application.requesterName ? { requesterName: application.requesterName } : {}),
+          organisationName: application.organisationName,
+          reference: application.reference,
+          ...(application.folderUrl ? { folderUrl: application.folderUrl } : {}),
           cycle: { name: next.name, submissionDeadline: deadlineInstant(next), decisionsOpen: next.decisionsOpen, decisionsClose: next.decisionsClose },
           supportAddress: deps.settings.inboxAddress,
         }),
       );
-      await deps.applications.update(item.id, { TargetCycle: next.id });
+      await deps.applications.setTargetCycle(application, next.id);
     } catch (error) {
       action.action += ` — failed, will retry on the next run: ${asError(error).message}`;
-      logger().warn({ err: error, reference: fields.Reference }, 'a waiting applicant could not be told reviews resumed');
+      logger().warn({ err: error, reference: application.reference }, 'a waiting applicant could not be told reviews resumed');
     }
   }
   if (waiting.length > 0 && !options.dryRun) {

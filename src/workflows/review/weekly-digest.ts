@@ -4,7 +4,6 @@ import { deadlineInstant, nextSubmissionCycle } from '../../domain/review-calend
 import { logger } from '../../logging.js';
 import { applicationEvidence } from './application-evidence.js';
 import type { JobAction, JobOptions, ReviewDependencies } from './review-dependencies.js';
-import { statusFilter } from './review-dependencies.js';
 
 /** The Monday digest for staff: new applications, the next deadline, readiness, what is due. */
 export async function postWeeklyDigest(deps: ReviewDependencies, options: JobOptions): Promise<JobAction[]> {
@@ -14,30 +13,30 @@ export async function postWeeklyDigest(deps: ReviewDependencies, options: JobOpt
   const { cycles } = await deps.calendar();
   const next = nextSubmissionCycle(cycles, now);
   const [open, review, decided] = await Promise.all([
-    deps.applications.query(statusFilter('Open')),
-    deps.applications.query(statusFilter('In review', 'Information requested')),
-    deps.applications.query(statusFilter('Decided')),
+    deps.applications.withStatus('open'),
+    deps.applications.withStatus('in review', 'information requested'),
+    deps.applications.withStatus('decided'),
   ]);
-  const newApplications = [...open, ...review].filter((item) => item.fields.ReceivedOn && new Date(item.fields.ReceivedOn) >= weekAgo);
+  const newApplications = [...open, ...review].filter((application) => application.receivedAt && new Date(application.receivedAt) >= weekAgo);
   const readiness = { ready: 0, notReady: 0, byLevel: { none: 0, bronze: 0, silver: 0, gold: 0 } };
   if (next) {
-    for (const item of open.filter((candidate) => candidate.fields.TargetCycle === next.id)) {
-      const claim = await deps.claims.get(item.fields.OrganisationKey);
-      const folderId = claim?.progress.reference === item.fields.Reference ? claim.progress.folderId : undefined;
+    for (const application of open.filter((candidate) => candidate.targetCycleId === next.id)) {
+      const claim = await deps.claims.get(application.organisationKey);
+      const folderId = claim?.progress.reference === application.reference ? claim.progress.folderId : undefined;
       if (!folderId) continue;
       try {
         const result = await applicationEvidence(deps, folderId, deadlineInstant(next), now);
         readiness[result.readyForReview ? 'ready' : 'notReady'] += 1;
         readiness.byLevel[result.supportedLevel] += 1;
       } catch (error) {
-        logger().warn({ err: error, reference: item.fields.Reference }, 'readiness left out of the digest');
+        logger().warn({ err: error, reference: application.reference }, 'readiness left out of the digest');
       }
     }
   }
   const soon = addUkDays(today, 90);
-  const expiringSoon = decided.flatMap((item) => {
-    const expiresOn = item.fields.AwardExpiresOn ? ukDateOf(new Date(item.fields.AwardExpiresOn)) : undefined;
-    return expiresOn && expiresOn >= today && expiresOn <= soon ? [{ organisationName: item.fields.Title, reference: item.fields.Reference, expiresOn }] : [];
+  const expiringSoon = decided.flatMap((application) => {
+    const expiresOn = application.awardExpiresOn ? ukDateOf(new Date(application.awardExpiresOn)) : undefined;
+    return expiresOn && expiresOn >= today && expiresOn <= soon ? [{ organisationName: application.organisationName, reference: application.reference, expiresOn }] : [];
   });
   const weekOf = ukStartOfDay(addUkDays(today, -((new Date(`${today}T12:00:00Z`).getUTCDay() + 6) % 7)));
   const intent = `digest:${ukDateOf(weekOf)}`;
@@ -47,10 +46,10 @@ export async function postWeeklyDigest(deps: ReviewDependencies, options: JobOpt
     deps.staff.post(
       weeklyDigestCard({
         weekOf,
-        newApplications: newApplications.map((item) => ({ organisationName: item.fields.Title, reference: item.fields.Reference, receivedAt: new Date(item.fields.ReceivedOn ?? 0) })),
+        newApplications: newApplications.map((application) => ({ organisationName: application.organisationName, reference: application.reference, receivedAt: new Date(application.receivedAt ?? 0) })),
         ...(next ? { nextDeadline: { cycleName: next.name, submissionDeadline: deadlineInstant(next), daysLeft: ukDaysBetween(today, next.submissionDeadline) } } : {}),
         readiness,
-        decisionsDue: review.filter((item) => item.fields.DecisionReady && !item.fields.DecisionSentOn).length,
+        decisionsDue: review.filter((application) => application.decisionReady && !application.decisionSentOn).length,
         expiringSoon,
         listUrl: await deps.settings.listUrl(),
       }),

@@ -8,7 +8,13 @@ import type { ReviewDependencies } from '../../../src/workflows/review/review-de
 function fakeRuntime(rows: unknown[]): Runtime {
   const review = {
     calendar: () => Promise.resolve(parseReviewCalendar(rows)),
-    applications: { query: () => Promise.resolve([]), update: () => Promise.reject(new Error('a dry run changed the list')) },
+    applications: {
+      withStatus: () => Promise.resolve([]),
+      targeting: () => Promise.resolve([]),
+      withFolderAccessPending: () => Promise.resolve([]),
+      setStatus: () => Promise.reject(new Error('a dry run changed the list')),
+      setTargetCycle: () => Promise.reject(new Error('a dry run changed the list')),
+    },
     intents: { done: () => Promise.resolve(false), once: () => Promise.reject(new Error('a dry run recorded an intent')) },
     staff: { post: () => Promise.reject(new Error('a dry run posted a card')) },
     state: { get: () => Promise.resolve(undefined), set: () => Promise.reject(new Error('a dry run recorded the calendar as seen')) },

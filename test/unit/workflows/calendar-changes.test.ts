@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseReviewCalendar } from '../../../src/domain/review-calendar-rows.js';
 import { handleInformationRequests } from '../../../src/workflows/review/information-requests.js';
 import { watchCalendar } from '../../../src/workflows/review/watch-calendar.js';
-import { fakeReview } from './review-fakes.js';
+import { crashAtEveryStep, fakeReview } from './review-fakes.js';
 import type { FakeReview } from './review-fakes.js';
 
 // An example calendar for this test only (EXAMPLE ONLY: nobody published these cycles).
@@ -21,10 +21,10 @@ const cardText = (review: FakeReview): string => JSON.stringify(review.cards);
 
 describe('announcing staff changes to a published cycle', () => {
   const rows = [
-    { TargetCycle: 'test-c1', Status: 'Open' as const },
-    { TargetCycle: 'TEST-C1', Status: 'Open' as const, RemindersOff: true },
-    { TargetCycle: 'test-c2', Status: 'Open' as const },
-    { TargetCycle: 'test-c1', Status: 'Decided' as const },
+    { targetCycleId: 'test-c1', status: 'open' as const },
+    { targetCycleId: 'TEST-C1', status: 'open' as const, remindersOff: true },
+    { targetCycleId: 'test-c2', status: 'open' as const },
+    { targetCycleId: 'test-c1', status: 'decided' as const },
   ];
 
   it('only records a cycle the first time it sees it', async () => {
@@ -55,7 +55,7 @@ describe('announcing staff changes to a published cycle', () => {
   });
 
   it('sends one email per distinct new deadline when a deadline is moved back and forth', async () => {
-    const review = fakeReview({ calendarRows: [spring], rows: [{ TargetCycle: 'test-c1' }] });
+    const review = fakeReview({ calendarRows: [spring], rows: [{ targetCycleId: 'test-c1' }] });
     const moved = { ...spring, submissionDeadline: '2027-05-25' };
     await run(review);
     withCalendar(review, [moved]);
@@ -71,7 +71,7 @@ describe('announcing staff changes to a published cycle', () => {
   });
 
   it('tries again on the next run when an email fails, and keeps the old deadline until everyone is told', async () => {
-    const review = fakeReview({ calendarRows: [spring], rows: [{ TargetCycle: 'test-c1' }, { TargetCycle: 'test-c1' }] });
+    const review = fakeReview({ calendarRows: [spring], rows: [{ targetCycleId: 'test-c1' }, { targetCycleId: 'test-c1' }] });
     await run(review);
     withCalendar(review, [{ ...spring, submissionDeadline: '2027-05-25' }]);
     const sendOnce = review.deps.outgoing.sendOnce.bind(review.deps.outgoing);
@@ -87,7 +87,7 @@ describe('announcing staff changes to a published cycle', () => {
   });
 
   it('previews a move in a dry run without sending or recording it', async () => {
-    const review = fakeReview({ calendarRows: [spring], rows: [{ TargetCycle: 'test-c1' }] });
+    const review = fakeReview({ calendarRows: [spring], rows: [{ targetCycleId: 'test-c1' }] });
     await run(review);
     withCalendar(review, [{ ...spring, submissionDeadline: '2027-05-25' }]);
     const preview = await run(review, now, true);
@@ -101,10 +101,10 @@ describe('announcing staff changes to a published cycle', () => {
     const review = fakeReview({
       calendarRows: [spring, autumn],
       rows: [
-        { TargetCycle: 'test-c1', Status: 'In review' },
-        { TargetCycle: 'test-c1', Status: 'Information requested' },
-        { TargetCycle: 'test-c1', Status: 'Decided' },
-        { TargetCycle: 'test-c2', Status: 'Open' },
+        { targetCycleId: 'test-c1', status: 'in review' },
+        { targetCycleId: 'test-c1', status: 'information requested' },
+        { targetCycleId: 'test-c1', status: 'decided' },
+        { targetCycleId: 'test-c2', status: 'open' },
       ],
     });
     const inReview = new Date('2027-06-10T11:00:00Z');
@@ -123,8 +123,19 @@ describe('announcing staff changes to a published cycle', () => {
     expect(cardText(review)).toContain('weqs emailed 2 applicants that decisions come later than they were told.');
   });
 
+  it('tells each applicant of a moved deadline at most once, and moves the dates as seen on, whichever step the process dies at', async () => {
+    const make = () => {
+      const review = fakeReview({ calendarRows: [{ ...spring, submissionDeadline: '2027-05-25' }], rows: [{ targetCycleId: 'test-c1' }, { targetCycleId: 'test-c1' }] });
+      const { id: _id, name: _name, ...dates } = spring;
+      review.state.set('review-calendar-seen', JSON.stringify({ 'test-c1': dates }));
+      return review;
+    };
+    const tried = await crashAtEveryStep(make, watchCalendar, { now, dryRun: false }, (actual, expected, label) => expect(actual, label).toEqual(expected));
+    expect(tried).toBeGreaterThan(6);
+  });
+
   it('tells staff, but no applicant, when decisions move earlier', async () => {
-    const review = fakeReview({ calendarRows: [spring], rows: [{ TargetCycle: 'test-c1', Status: 'In review' }] });
+    const review = fakeReview({ calendarRows: [spring], rows: [{ targetCycleId: 'test-c1', status: 'in review' }] });
     await run(review, new Date('2027-06-10T11:00:00Z'));
     withCalendar(review, [{ ...spring, decisionsClose: '2027-08-06' }]);
     await run(review, new Date('2027-06-10T11:00:00Z'));
@@ -134,7 +145,7 @@ describe('announcing staff changes to a published cycle', () => {
 });
 
 describe('a further-information due date after the decision window', () => {
-  const request = { Status: 'Information requested' as const, TargetCycle: 'test-c1', InformationRequest: 'Please add your induction checklist.', InformationDueOn: '2027-08-20T12:00:00Z' };
+  const request = { status: 'information requested' as const, targetCycleId: 'test-c1', informationRequest: 'Please add your induction checklist.', informationDueOn: '2027-08-20T12:00:00Z' };
 
   it('warns staff once with a card, and still sends the request', async () => {
     const review = fakeReview({ calendarRows: [spring], rows: [request] });
@@ -151,7 +162,7 @@ describe('a further-information due date after the decision window', () => {
   });
 
   it('says nothing to staff when the due date is inside the decision window', async () => {
-    const review = fakeReview({ calendarRows: [spring], rows: [{ ...request, InformationDueOn: '2027-08-11T12:00:00Z' }] });
+    const review = fakeReview({ calendarRows: [spring], rows: [{ ...request, informationDueOn: '2027-08-11T12:00:00Z' }] });
     await handleInformationRequests(review.deps, { now: new Date('2027-07-01T11:00:00Z'), dryRun: false });
     expect(review.sent).toHaveLength(1);
     expect(review.cards).toEqual([]);

@@ -17,7 +17,7 @@ describe('award emails from the review jobs while the standard is paused (the re
   });
 
   it('the expiry reminder and the expiry notice say reviews are paused, not "the next review cycle"', async () => {
-    const holder = { Status: 'Decided' as const, Award: 'Gold' as const, AwardExpiresOn: '2027-06-30T12:00:00Z' };
+    const holder = { status: 'decided' as const, award: 'gold' as const, awardExpiresOn: '2027-06-30T12:00:00Z' };
     const review = fakeReview({ calendarRows: real.rows, rows: [holder] });
     await sendReminders(review.deps, { now: new Date('2027-05-31T11:00:00Z'), dryRun: false });
     await updateAwardLifecycle(review.deps, { now: new Date('2027-07-01T11:00:00Z'), dryRun: false });
@@ -29,7 +29,7 @@ describe('award emails from the review jobs while the standard is paused (the re
   });
 
   it('a "not awarded" decision says reviews are paused', async () => {
-    const refused = { Status: 'In review' as const, TargetCycle: '2023-24-c3', Award: 'Not awarded' as const, DecisionReady: true };
+    const refused = { status: 'in review' as const, targetCycleId: '2023-24-c3', award: 'not-awarded' as const, decisionReady: true };
     const review = fakeReview({ calendarRows: real.rows, rows: [refused] });
     await sendDecisions(review.deps, { now: new Date('2027-04-01T11:00:00Z'), dryRun: false });
     expect(review.sent).toHaveLength(1);
