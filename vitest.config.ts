@@ -1,4 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './test/support/longest-first.js';
+
+/**
+ * Test files run in parallel: most of an end-to-end file's time is spent waiting on its own
+ * Azurite, emulator and Functions host, so a worker per core leaves the cores idle. Vitest's
+ * default (cores - 1) is one worker on a 2-core machine. WEQS_TEST_WORKERS overrides the count.
+ */
+const workers = Number(process.env.WEQS_TEST_WORKERS ?? 3);
 
 export default defineConfig({
   test: {
@@ -6,6 +14,8 @@ export default defineConfig({
     // Forked workers inherit NODE_EXTRA_CA_CERTS from the global setup, which is how every
     // process in a test run trusts the emulator's certificate.
     pool: 'forks',
+    maxWorkers: workers,
+    sequence: { sequencer: LongestFirstSequencer },
     globalSetup: ['test/support/global-setup.ts'],
     // In-process code logs nothing; the Functions host child processes log JSON that tests read.
     env: { WEQS_LOG_LEVEL: 'silent' },
