@@ -101,7 +101,8 @@ export interface EmulatorState {
   directory: { id: string; mail: string; userType: 'Member' | 'Guest'; externalUserState?: string }[];
   teams: { webhook: string; receivedAt: string; card: unknown; runStatus: string; runError?: string }[];
   subscriptions: { id: string; resource: string; expirationDateTime: string; notificationUrl: string }[];
-  notifications: { subscriptionId: string; status: string; attempts: number; kind: string; batchSize?: number }[];
+  /** Every change or lifecycle notification the emulator decided to send, held back from sending, or dropped. */
+  notifications: { subscriptionId: string; status: 'pending' | 'delivered' | 'dropped' | 'failed'; attempts: number; kind: 'change' | 'lifecycle'; batchSize?: number; payload?: { resourceData?: { id?: string } | null } }[];
 }
 
 export interface EmulatorDriveNode {

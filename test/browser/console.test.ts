@@ -1,7 +1,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoEmails } from '../../dev/demo.js';
 import { ODS_SEARCH_URL } from '../../src/domain/applicant-emails.js';
 import { projectRoot } from '../../dev/local-settings.js';
@@ -139,15 +139,18 @@ describe.runIf(runBrowserTests)('the tenant console in Chromium, with weqs runni
       const arrived = new Set(state.mailboxes.flatMap((mailbox) => (mailbox.folders.inbox ?? []).map((message) => message.subject)));
       for (const sample of demoEmails) if (!arrived.has(sample.email.subject)) await stack.env.control.deliver(sample.email);
       // Four cards: the new application, the duplicate, the spoofed request and the shared name.
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        await openConsole(page, stack.env.emulator.url);
-        const cards = await page.locator('.teams-card').count();
-        const categorised = await page.locator('.folder[data-folder="inbox"] .message:has(.category)').count();
-        const sent = await page.locator('.folder[data-folder="sentitems"] .message').count();
-        if ((cards >= 4 && categorised >= 4 && sent >= 3) || Date.now() > deadline) break;
-        await page.waitForTimeout(1000);
-      }
+      // The console renders the emulator's state, so wait for weqs's work there, then render it once.
+      await vi.waitFor(
+        async () => {
+          const now = await stack.env.control.state();
+          const folders = now.mailboxes.find((mailbox) => mailbox.address === inbox)?.folders;
+          expect(now.teams.length).toBeGreaterThanOrEqual(4);
+          expect((folders?.inbox ?? []).filter((message) => message.categories.length > 0).length).toBeGreaterThanOrEqual(4);
+          expect((folders?.sentitems ?? []).length).toBeGreaterThanOrEqual(3);
+        },
+        { timeout: 60_000, interval: 200 },
+      );
+      await openConsole(page, stack.env.emulator.url);
       await expect(page.locator('.folder[data-folder="inbox"] .message').count()).resolves.toBe(5);
       await expect(page.locator('.teams-card').count()).resolves.toBe(4);
       await mkdir(screenshotDirectory, { recursive: true });
@@ -286,7 +289,8 @@ describe.runIf(runBrowserTests)('every Teams card weqs can post, and hostile nam
       await openConsole(page, env.emulator.url);
       await page.$$eval('details', (details) => details.forEach((element) => ((element as unknown as { open: boolean }).open = true)));
       await page.locator('iframe.html-body').first().contentFrame().locator('body').waitFor({ timeout: 15_000 });
-      await page.waitForTimeout(500);
+      // Once every document and frame has loaded, any image error or load handler would have run.
+      for (const frame of page.frames()) await frame.waitForLoadState('load');
 
       await expect(page.locator('.message .subject', { hasText: subject }).count()).resolves.toBe(1);
       await expect(page.locator('.message .from', { hasText: '</title><script>alert(1)</script>' }).count()).resolves.toBe(1);

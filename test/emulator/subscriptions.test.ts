@@ -78,15 +78,28 @@ describe('subscriptions and change notifications for messages', () => {
   const deliver = (subject: string) => env.control.deliver({ from: { address: 'jo@trust.example' }, subject, body: subject });
   const notifications = (path: string) => receiver.values(path) as unknown as ChangeNotification[];
   const lifecycleEvents = (path: string) => receiver.values(path) as unknown as LifecycleNotification[];
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+  /**
+   * The emulator decides which notifications a change makes as the change happens (held back while
+   * reauthorization is due, none for a removed or expired subscription). This waits until each of
+   * them for the subscription has been delivered, dropped or given up, and returns the record.
+   */
+  const settledDeliveries = async (subscriptionId: string): Promise<EmulatorState['notifications']> => {
+    let deliveries: EmulatorState['notifications'] = [];
+    await vi.waitFor(async () => {
+      deliveries = (await env.control.state<EmulatorState>()).notifications.filter((entry) => entry.subscriptionId === subscriptionId && entry.kind === 'change');
+      expect(deliveries.filter((entry) => entry.status === 'pending')).toEqual([]);
+    }, { timeout: 3_000, interval: 20 });
+    return deliveries;
+  };
 
   beforeAll(async () => {
     await receiver.start();
     env = await startTestEmulator({
       tuning: { notificationRetryDelaysMs: [50, 100] },
       // The 409 reading of a repeated subscription (duplicateSubscriptions); the default creates a
-      // second one, covered by test/integration/subscription-readings.test.ts.
-      tenant: (seed) => ({ ...seed, applications: [...seed.applications, reader], behaviour: { ...seed.behaviour, duplicateSubscriptions: 'conflict' } }),
+      // second one, covered by test/integration/subscription-readings.test.ts. Sent Items copies are
+      // still filed after the send, but soon enough not to slow the test that waits for one.
+      tenant: (seed) => ({ ...seed, applications: [...seed.applications, reader], behaviour: { ...seed.behaviour, duplicateSubscriptions: 'conflict', sentItemsDelayMs: 50 } }),
     });
   });
   afterAll(async () => {
@@ -301,12 +314,14 @@ describe('subscriptions and change notifications for messages', () => {
     });
 
     it('does not notify a created-only subscription about updates, nor about other folders', async () => {
-      const { path } = await subscribe();
+      const { subscription, path } = await subscribe();
       const { id } = await deliver('Only once');
       await env.graph.api(`/users/${inbox}/messages/${id}`).patch({ isRead: true });
       await env.graph.api(`/users/${inbox}/sendMail`).post({ message: { subject: 'x', body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: 'a@b.example' } }] } });
       await vi.waitFor(() => expect(notifications(path)).toHaveLength(1), { timeout: 3_000, interval: 20 });
-      await settle();
+      // Exchange files the Sent Items copy a while after the send: only then has the other folder changed.
+      await vi.waitFor(async () => expect((await env.control.state<EmulatorState>()).mailboxes.find((mailbox) => mailbox.address === inbox)?.folders.sentitems ?? []).toHaveLength(1), { timeout: 3_000, interval: 20 });
+      expect(await settledDeliveries(subscription.id)).toHaveLength(1);
       expect(notifications(path).map((notification) => notification.changeType)).toEqual(['created']);
     });
 
@@ -340,7 +355,7 @@ describe('subscriptions and change notifications for messages', () => {
       const lost = await deliver('Lost');
       const kept = await deliver('Kept');
       await vi.waitFor(() => expect(notifications(path)).toHaveLength(1), { timeout: 3_000, interval: 20 });
-      await settle();
+      await settledDeliveries(subscription.id);
       expect(notifications(path).map((notification) => notification.resourceData.id)).toEqual([kept.id]);
       const dropped = (await env.control.state<EmulatorState>()).notifications.filter((entry) => entry.subscriptionId === subscription.id && entry.status === 'dropped');
       expect(dropped).toHaveLength(1);
@@ -363,7 +378,7 @@ describe('subscriptions and change notifications for messages', () => {
         lifecycleEvent: 'reauthorizationRequired',
       });
       const { id } = await deliver('Held back');
-      await settle();
+      expect(await settledDeliveries(subscription.id)).toEqual([]);
       expect(notifications(path)).toHaveLength(0);
       await env.graph.api(`/subscriptions/${subscription.id}/reauthorize`).post(undefined);
       await vi.waitFor(() => expect(notifications(path).map((notification) => notification.resourceData.id)).toEqual([id]), { timeout: 3_000, interval: 20 });
@@ -373,7 +388,7 @@ describe('subscriptions and change notifications for messages', () => {
       const { subscription, path } = await subscribe();
       await lifecycle(subscription.id, 'reauthorizationRequired');
       const { id } = await deliver('Held until renewal');
-      await settle();
+      expect(await settledDeliveries(subscription.id)).toEqual([]);
       expect(notifications(path)).toHaveLength(0);
       await env.graph.api(`/subscriptions/${subscription.id}`).patch({ expirationDateTime: await expiresIn(minutes(240)) });
       await vi.waitFor(() => expect(notifications(path).map((notification) => notification.resourceData.id)).toEqual([id]), { timeout: 3_000, interval: 20 });
@@ -386,7 +401,7 @@ describe('subscriptions and change notifications for messages', () => {
       const error = await graphError(env.graph.api(`/subscriptions/${subscription.id}`).get());
       expect(error.statusCode).toBe(404);
       await deliver('Nobody listening');
-      await settle();
+      expect(await settledDeliveries(subscription.id)).toEqual([]);
       expect(notifications(path)).toHaveLength(0);
     });
 
@@ -410,7 +425,7 @@ describe('subscriptions and change notifications for messages', () => {
         const renew = await graphError(env.graph.api(`/subscriptions/${subscription.id}`).patch({ expirationDateTime: await expiresIn(minutes(60)) }));
         expect(renew.statusCode).toBe(404);
         await deliver('Too late');
-        await settle();
+        expect(await settledDeliveries(subscription.id)).toEqual([]);
         expect(notifications(path)).toHaveLength(0);
       } finally {
         await env.control.call('POST', '/_emulator/clock', { set: new Date().toISOString() });

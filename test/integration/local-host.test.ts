@@ -19,6 +19,14 @@ const until = async (condition: () => boolean, timeoutMs = 10_000): Promise<void
   }
 };
 
+const untilAsync = async (condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+
 describe('the local Functions host', () => {
   let storage: RunningAzurite;
   let host: RunningLocalHost;
@@ -84,7 +92,8 @@ describe('the local Functions host', () => {
     await queue.sendMessage(encodeQueueMessage({ hello: 'world' }));
     await until(() => seen.some((entry) => entry.queue === 'ok'));
     expect(seen.find((entry) => entry.queue === 'ok')).toEqual({ queue: 'ok', value: { hello: 'world' }, dequeueCount: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Deleted, so it can never be handed over again (the count includes invisible, leased messages).
+    await untilAsync(async () => (await queue.getProperties()).approximateMessagesCount === 0);
     expect(seen.filter((entry) => entry.queue === 'ok')).toHaveLength(1);
   });
 

@@ -1,5 +1,7 @@
 import { ResponseType } from '@microsoft/microsoft-graph-client';
+import { QueueServiceClient } from '@azure/storage-queue';
 import type { EmulatorDriveNode, EmulatorState, InboundEmail } from '../../dev/emulator-client.js';
+import { queueNames } from '../../src/storage/queue-names.js';
 import { InboundLedger } from '../../src/storage/inbound-ledger.js';
 import type { InboundRecord } from '../../src/storage/inbound-ledger.js';
 import { Tables } from '../../src/storage/tables.js';
@@ -21,6 +23,29 @@ export async function outcomeOf(stack: Stack, internetMessageId: string, timeout
     if (Date.now() > deadline) throw new Error(`No outcome for ${internetMessageId} within ${timeoutMs} ms (ledger: ${JSON.stringify(record)}).\n${stack.logs.slice(-10).map((line) => JSON.stringify(line)).join('\n')}`);
     await sleep(200);
   }
+}
+
+/**
+ * Waits until the host has finished with every queued email: the inbound queue holds no message,
+ * visible or not. A message leaves the queue only when its function has returned (or when it goes
+ * to the poison queue), and a deferral queues its successor before the first is deleted, so an
+ * empty queue means nothing is left to happen. Azure Storage and Azurite both count invisible
+ * messages in approximateMessagesCount.
+ */
+export async function inboundQueueDrained(stack: Stack, timeoutMs = 45_000): Promise<void> {
+  const queue = QueueServiceClient.fromConnectionString(stack.storage.connectionString).getQueueClient(queueNames.inboundMessages);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { approximateMessagesCount } = await queue.getProperties();
+    if (approximateMessagesCount === 0) return;
+    if (Date.now() > deadline) throw new Error(`The inbound queue still holds ${String(approximateMessagesCount)} message(s) after ${timeoutMs} ms.\n${stack.logs.slice(-10).map((line) => JSON.stringify(line)).join('\n')}`);
+    await sleep(100);
+  }
+}
+
+/** The emulator's record of the change notifications it made about one inbox message. */
+export function notificationsAbout(state: EmulatorState, messageId: string): EmulatorState['notifications'] {
+  return state.notifications.filter((entry) => entry.kind === 'change' && entry.payload?.resourceData?.id === messageId);
 }
 
 export async function deliverAndWait(stack: Stack, email: InboundEmail): Promise<{ id: string; internetMessageId: string; record: InboundRecord }> {

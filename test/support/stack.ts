@@ -165,9 +165,6 @@ export async function startStack(requested: StackOptions = {}): Promise<Stack> {
     ...(options.settings ?? {}),
   };
   const processEnv = { ...settings, NODE_EXTRA_CA_CERTS: await trustBundle(certificates) };
-  await weqsCommand(processEnv, ['setup']);
-  await weqsCommand(processEnv, ['calendar', 'import', '--file', options.calendarFile ?? exampleCalendarFile]);
-  if (options.directory !== 'none') await weqsCommand(processEnv, options.directory === 'ods-extract' ? odsExtractDirectoryArgs() : sampleDirectoryArgs());
   const start = (port = hostPort): Promise<SpawnedHost> =>
     spawnLocalHost({
       env: processEnv,
@@ -178,10 +175,24 @@ export async function startStack(requested: StackOptions = {}): Promise<Stack> {
       onOutput,
     });
   const extraInstances: SpawnedHost[] = [];
-  // As after a deployment ten minutes ago: weqs's watermark predates every email a test delivers,
-  // including those delivered with Graph's clock set back past the sweep's grace period.
-  await new ServiceState(new Tables({ connectionString: storage.connectionString })).set('inbox-watermark', new Date(Date.now() - 10 * 60_000).toISOString());
-  host = await start();
+  // Each command and the host is a Node process that takes a second or two to start, so what does
+  // not depend on something else runs alongside it: the calendar list needs `setup`, the directory
+  // (a blob) and the watermark need nothing, and the host reads none of them until it is called.
+  const prepared = Promise.all([
+    weqsCommand(processEnv, ['setup']).then(() => weqsCommand(processEnv, ['calendar', 'import', '--file', options.calendarFile ?? exampleCalendarFile])),
+    options.directory === 'none' ? undefined : weqsCommand(processEnv, options.directory === 'ods-extract' ? odsExtractDirectoryArgs() : sampleDirectoryArgs()),
+    // As after a deployment ten minutes ago: weqs's watermark predates every email a test delivers,
+    // including those delivered with Graph's clock set back past the sweep's grace period.
+    new ServiceState(new Tables({ connectionString: storage.connectionString })).set('inbox-watermark', new Date(Date.now() - 10 * 60_000).toISOString()),
+  ]);
+  const [preparation, started] = await Promise.allSettled([prepared, start()]);
+  if (preparation.status === 'rejected' || started.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.kill();
+    await env.stop();
+    await storage.stop();
+    throw preparation.status === 'rejected' ? preparation.reason : (started as PromiseRejectedResult).reason;
+  }
+  host = started.value;
   // The subscription exists and the first sweep has read the inbox.
   await fetch(`${host.url}/admin/functions/maintainSubscription`, { method: 'POST' });
   await fetch(`${host.url}/admin/functions/sweepInbox`, { method: 'POST' });
