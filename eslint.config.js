@@ -49,6 +49,16 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // Type-aware: a promise nobody awaits loses its error and its ordering. Every .ts file is in
+    // tsconfig.json, so the project service finds its program without a per-file list.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   { files: ['src/domain/**/*.ts'], rules: { 'no-restricted-imports': ['error', domainForbiddenImports] } },
   { files: ['src/workflows/**/*.ts'], ignores: workflowsStillOnAdapters, rules: { 'no-restricted-imports': ['error', workflowForbiddenImports] } },
   {

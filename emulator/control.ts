@@ -22,7 +22,7 @@ export interface RequestLogEntry {
 
 const inboundEmailSchema = z.object({
   to: z.email().optional(),
-  from: z.object({ name: z.string().optional(), address: z.email() }),
+  from: z.object({ name: z.string().exactOptional(), address: z.email() }),
   subject: z.string(),
   body: z.string().default(''),
   contentType: z.enum(['text', 'html']).optional(),

@@ -293,15 +293,15 @@ export async function parseMimeBody(body: Buffer): Promise<MimeMessage> {
     .map((header) => ({ name: header.originalKey, value: header.value }));
   const [from] = parsed.from ? toRecipients([parsed.from]) : [];
   return {
-    subject: parsed.subject,
+    ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
     ...(from ? { from } : {}),
     to: toRecipients(parsed.to),
     cc: toRecipients(parsed.cc),
     bcc: toRecipients(parsed.bcc),
-    html: parsed.html,
-    text: parsed.text,
+    ...(parsed.html !== undefined ? { html: parsed.html } : {}),
+    ...(parsed.text !== undefined ? { text: parsed.text } : {}),
     headers,
-    inReplyTo: parsed.inReplyTo,
+    ...(parsed.inReplyTo !== undefined ? { inReplyTo: parsed.inReplyTo } : {}),
     references: (parsed.references ?? '').split(/\s+/).filter(Boolean),
   };
 }
@@ -421,6 +421,7 @@ export class MailSystem {
     const fileCopy = (): void => void mailbox.insert(mailbox.folder('sentitems').id, { ...sent, internetMessageHeaders: [] });
     if (saveToSentItems && this.options.sentItemsDelayMs > 0) this.after(this.options.sentItemsDelayMs, fileCopy);
     else if (saveToSentItems) fileCopy();
+    const inReplyTo = message.references.at(-1);
     const record: OutboundRecord = {
       from: mailbox.address,
       to: message.toRecipients.map((recipient) => recipient.emailAddress.address),
@@ -430,7 +431,7 @@ export class MailSystem {
       ...(message.body.contentType === 'html' ? { html: message.body.content } : { text: message.body.content }),
       ...(message.textAlternative !== undefined ? { text: message.textAlternative } : {}),
       internetMessageId: message.internetMessageId,
-      ...(message.references.length > 0 ? { inReplyTo: message.references.at(-1) } : {}),
+      ...(inReplyTo !== undefined ? { inReplyTo } : {}),
       headers: message.internetMessageHeaders,
       submittedAt: now.toISOString(),
       status: bounced ? 'bounced' : 'delivered',

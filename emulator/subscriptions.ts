@@ -402,6 +402,7 @@ export class SubscriptionService {
       }, delay);
       this.timers.add(timer);
     };
+    // In the background, as Graph delivers: attempt() records every failure on the delivery and never rejects.
     void attempt();
   }
 

@@ -128,7 +128,7 @@ export const settingsSchema = z
 const serviceUriSettings = ['AzureWebJobsStorage__queueServiceUri', 'AzureWebJobsStorage__tableServiceUri', 'AzureWebJobsStorage__blobServiceUri'] as const;
 
 type StorageSettingName = 'AzureWebJobsStorage' | 'AzureWebJobsStorage__accountName' | (typeof serviceUriSettings)[number] | 'AzureWebJobsStorage__credential' | 'AzureWebJobsStorage__clientId' | 'WEQS_MANAGED_IDENTITY_CLIENT_ID';
-type StorageSettings = Partial<Record<StorageSettingName, string>> & { WEQS_GRAPH_CREDENTIAL: string };
+type StorageSettings = Partial<Record<StorageSettingName, string | undefined>> & { WEQS_GRAPH_CREDENTIAL: string };
 
 /**
  * One way to reach storage, and the same identity as Graph: weqs builds one credential for both,

@@ -16,7 +16,7 @@ export function nextOccurrence(schedule: string, after: Date): Date {
  */
 export class TimerScheduler {
   private timeout?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private running: Promise<void> | undefined;
   private stopped = false;
   private last?: Date;
 

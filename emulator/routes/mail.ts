@@ -460,6 +460,7 @@ export function mailRoutes(context: EmulatorContext): Route[] {
       const patch: Partial<StoredMessage> = {};
       for (const [key, value] of Object.entries(json)) {
         if (key.startsWith('@')) continue; // OData annotations such as @odata.type are not properties.
+        const [sender] = key === 'from' || key === 'sender' ? recipients([value]) : [];
         if (key === 'isRead' && typeof value === 'boolean') patch.isRead = value;
         else if (key === 'categories' && Array.isArray(value) && value.every((c) => typeof c === 'string')) patch.categories = value;
         else if (key === 'flag' && typeof value === 'object' && value !== null) patch.flag = value as StoredMessage['flag'];
@@ -468,7 +469,7 @@ export function mailRoutes(context: EmulatorContext): Route[] {
         else if (stored.isDraft && key === 'subject' && typeof value === 'string') patch.subject = value;
         else if (stored.isDraft && key === 'body') patch.body = messageFromJson(context, target, { body: value }).body;
         else if (stored.isDraft && (key === 'toRecipients' || key === 'ccRecipients' || key === 'bccRecipients' || key === 'replyTo')) patch[key] = recipients(value);
-        else if (stored.isDraft && (key === 'from' || key === 'sender') && recipients([value])[0]) patch[key] = recipients([value])[0];
+        else if (stored.isDraft && (key === 'from' || key === 'sender') && sender) patch[key] = sender;
         else if (stored.isDraft && key === 'internetMessageId' && typeof value === 'string') patch.internetMessageId = value;
         else if (key === 'internetMessageHeaders') throw new GraphFault(400, 'ErrorInvalidPropertyUpdateSentMessage', 'internetMessageHeaders can only be set when the message is created.');
         else if (draftOnlyProperties.has(key) && !stored.isDraft) throw new GraphFault(400, 'ErrorInvalidPropertyUpdateSentMessage', 'Update operation is invalid for property of a sent message.');

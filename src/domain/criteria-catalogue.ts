@@ -147,7 +147,7 @@ export function folderNameProblem(name: string): string | undefined {
  * and duplicate problems are reported together with field problems rather than one round later.
  */
 interface Outline {
-  readonly sections: readonly { id?: string; title?: string; folderName?: string; criterionIds: readonly (string | undefined)[] }[];
+  readonly sections: readonly { id: string | undefined; title: string | undefined; folderName: string | undefined; criterionIds: readonly (string | undefined)[] }[];
 }
 
 function outlineOf(json: unknown): Outline | undefined {
@@ -155,7 +155,7 @@ function outlineOf(json: unknown): Outline | undefined {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     sections: json.sections.map((section: unknown) => {
-      if (!isRecord(section)) return { criterionIds: [] };
+      if (!isRecord(section)) return { id: undefined, title: undefined, folderName: undefined, criterionIds: [] };
       const criteria: unknown[] = Array.isArray(section.criteria) ? section.criteria : [];
       return {
         id: text(section.id),

@@ -21,10 +21,10 @@ const recordSchema = z.strictObject({
   odsCode: codeSchema,
   name: z.string().min(1).max(500),
   kind: z.enum(['trust', 'icb', 'gp-practice', 'dental-practice']),
-  postcode: z.string().max(16).optional(),
-  openDate: isoDateSchema.optional(),
-  closeDate: isoDateSchema.optional(),
-  formerNames: z.array(z.string().min(1).max(500)).optional(),
+  postcode: z.string().max(16).exactOptional(),
+  openDate: isoDateSchema.exactOptional(),
+  closeDate: isoDateSchema.exactOptional(),
+  formerNames: z.array(z.string().min(1).max(500)).exactOptional(),
 });
 const snapshotSchema = z.strictObject({
   format: z.literal(SNAPSHOT_FORMAT),

@@ -81,16 +81,16 @@ export const applicationRowSchema = z.strictObject({
   Title: singleLineText().min(1),
   Reference: singleLineText(32).min(1),
   OrganisationKey: singleLineText().min(1),
-  OdsCode: singleLineText(16).optional(),
+  OdsCode: singleLineText(16).exactOptional(),
   Status: z.enum(applicationStatuses),
-  TargetCycle: singleLineText(64).optional(),
-  RequesterName: singleLineText().optional(),
+  TargetCycle: singleLineText(64).exactOptional(),
+  RequesterName: singleLineText().exactOptional(),
   RequesterEmail: singleLineText().min(3),
   FolderLink: multiLineText,
   FormLink: multiLineText,
   ReceivedOn: z.iso.datetime({ offset: true }),
   SourceMessageId: multiLineText,
-  FolderAccess: z.enum(folderAccessChoices).optional(),
+  FolderAccess: z.enum(folderAccessChoices).exactOptional(),
 });
 
 /** Text fields staff can export to Excel: stored so that none starts a formula. */

@@ -159,7 +159,7 @@ export interface GraphClientOptions {
  */
 export function createGraphClient(options: GraphClientOptions): Client {
   const authProvider = new TokenCredentialAuthenticationProvider(options.credential, { scopes: [graphScope] });
-  const chain: Middleware[] = [
+  const chain: [Middleware, ...Middleware[]] = [
     new MailboxConcurrencyHandler(options.mailbox, options.mailboxConcurrency),
     new AuthenticationHandler(authProvider),
     new RetryHandler(new RetryHandlerOptions(options.retryDelaySeconds ?? 1, options.maxRetries ?? 3)),

@@ -41,7 +41,7 @@ export async function ensureReviewCalendarList(graph: Client, siteId: string, li
 }
 
 export class ReviewCalendarList {
-  private listId?: Promise<string>;
+  private listId: Promise<string> | undefined;
   private listUrl = '';
 
   constructor(

@@ -13,8 +13,8 @@ const refreshAfterMs = 60 * 60 * 1000;
  * new snapshot up within an hour. With no snapshot yet, every name falls back to its name key.
  */
 export class OrganisationDirectoryStore {
-  private cached?: { directory: OrganisationDirectory; loadedAt: number };
-  private loading?: Promise<OrganisationDirectory>;
+  private cached: { directory: OrganisationDirectory; loadedAt: number } | undefined;
+  private loading: Promise<OrganisationDirectory> | undefined;
 
   constructor(private readonly blobs: BlobServiceClient) {}
 

@@ -42,7 +42,7 @@ const letters = (index: number): string => {
 };
 
 const carriedPass = 'spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=forged.example; dkim=pass header.d=forged.example;dmarc=pass action=none header.from=forged.example;compauth=pass reason=100';
-const untrustedDeliveries: { authentication: InboundEmail['authentication']; headers: { name: string; value: string }[] }[] = [
+const untrustedDeliveries: { authentication: NonNullable<InboundEmail['authentication']>; headers: { name: string; value: string }[] }[] = [
   { authentication: 'fail', headers: [] },
   { authentication: 'fail', headers: [{ name: 'Authentication-Results', value: carriedPass }] },
   { authentication: 'missing', headers: [] },

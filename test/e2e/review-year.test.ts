@@ -44,7 +44,7 @@ interface Organisation {
   name: string;
   requester: string;
   reference?: string;
-  folderId?: string;
+  folderId?: string | undefined;
 }
 const organisations: Organisation[] = groups.flatMap((group) => [1, 2, 3, 4].map((n) => ({ group, name: `Simulated ${group} Care ${n}`, requester: `${group}${n}@sim.nhs.example` })));
 const orgOf = (group: Group, n: number): Organisation => organisations.find((org) => org.name === `Simulated ${group} Care ${n}`) as Organisation;

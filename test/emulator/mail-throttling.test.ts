@@ -14,7 +14,7 @@ import { extraApp, plainGraphClient, secretCredential, weqsCredential } from './
  */
 const reader = extraApp('5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a81', 'Tenant mail reader', ['Mail.Read']);
 
-type Outcome = { status: number; code?: string; retryAfter?: string | null; message?: string };
+type Outcome = { status: number; code?: string; retryAfter?: string | null | undefined; message?: string };
 
 async function outcome(call: Promise<unknown>): Promise<Outcome> {
   try {

@@ -46,7 +46,7 @@ export function secretCredential(env: TestEmulator, app: ExtraApp): ClientSecret
  * fetch) and no client-side mailbox concurrency limiter, so the emulator's own limits are visible.
  */
 export function plainGraphClient(env: TestEmulator, credential: TokenCredential, options: { maxRetries?: number; retryDelaySeconds?: number } = {}): Client {
-  const chain: Middleware[] = [
+  const chain: [Middleware, ...Middleware[]] = [
     new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope] })),
     new RetryHandler(new RetryHandlerOptions(options.retryDelaySeconds ?? 0.05, options.maxRetries ?? 3)),
     new TelemetryHandler(),

@@ -42,6 +42,8 @@ const opened: ApplicationOpenedEmailInput = {
   nextCycle: { name: '2026/27 Cycle 2', submissionDeadline: ukEndOfDay('2027-01-18'), decisionsOpen: '2027-03-31', decisionsClose: '2027-04-14' },
   supportAddress: SUPPORT,
 };
+/** The same email when no cycle is published. */
+const { nextCycle: _nextCycle, ...openedWithoutCycle } = opened;
 
 const alreadyOther: AlreadyAppliedEmailInput = {
   requesterName: 'Ahmed Khan',
@@ -94,7 +96,7 @@ const HOSTILE = [
 function allEmails(text: string): Record<string, EmailContent> {
   return {
     opened: applicationOpenedEmail({ ...opened, requesterName: text, organisationName: text, odsCode: text, formFileName: text, reviewsPausedMessage: text }),
-    openedPaused: applicationOpenedEmail({ ...opened, requesterName: text, organisationName: text, nextCycle: undefined, reviewsPausedMessage: text }),
+    openedPaused: applicationOpenedEmail({ ...openedWithoutCycle, requesterName: text, organisationName: text, reviewsPausedMessage: text }),
     alreadyOther: alreadyAppliedEmail({ ...alreadyOther, requesterName: text, organisationName: text }),
     alreadySame: alreadyAppliedEmail({ ...alreadySame, requesterName: text, organisationName: text }),
     formatHelp: subjectFormatHelpEmail({ ...formatHelp, requesterName: text, receivedSubject: text }),
@@ -191,10 +193,10 @@ describe('applicationOpenedEmail', () => {
   });
 
   it('shows the paused message when no cycle is published', () => {
-    const paused = applicationOpenedEmail({ ...opened, nextCycle: undefined });
+    const paused = applicationOpenedEmail(openedWithoutCycle);
     expect(flat(paused.text)).toContain(reviewsPausedText);
     expect(paused.text).not.toContain('deadline is');
-    const custom = applicationOpenedEmail({ ...opened, nextCycle: undefined, reviewsPausedMessage: 'Reviews restart in spring.\n\nWe will email you.' });
+    const custom = applicationOpenedEmail({ ...openedWithoutCycle, reviewsPausedMessage: 'Reviews restart in spring.\n\nWe will email you.' });
     expect(custom.text).toContain('Reviews restart in spring.\n\nWe will email you.');
     expect(custom.text).not.toContain(reviewsPausedText);
   });

@@ -44,6 +44,8 @@ const closed: CycleClosedCardInput = {
   nextCycle: { name: '2027/28 Cycle 1', submissionDeadline: ukEndOfDay('2027-05-18') },
   listUrl: LIST_URL,
 };
+/** The same card when no later cycle is published. */
+const { nextCycle: _nextCycle, ...closedWithoutNextCycle } = closed;
 
 const late: LateDecisionCardInput = {
   organisationName: 'Northshire Hospitals NHS Foundation Trust',
@@ -69,6 +71,8 @@ const digest: WeeklyDigestCardInput = {
   expiringSoon: [{ organisationName: 'Northshire Hospitals NHS Foundation Trust', reference: 'WEQS-2025-0007', expiresOn: '2027-03-31' }],
   listUrl: LIST_URL,
 };
+/** The same digest while reviews are paused. */
+const { nextDeadline: _nextDeadline, ...digestWithoutDeadline } = digest;
 
 const paused: ReviewsPausedCardInput = {
   lastCycle: { name: '2026/27 Cycle 2', submissionDeadline: ukEndOfDay('2027-01-18') },
@@ -95,7 +99,7 @@ function allCards(text?: string, count = 3) {
       rolledOver: orgs.map((org) => ({ ...org, reason: text ?? 'Post Placement has no documents.' })),
       nextCycle: { ...closed.nextCycle!, name: cycle('2027/28 Cycle 1') },
     }),
-    closedNoNext: cycleClosedCard({ ...closed, nextCycle: undefined, rolledOver: orgs.map((org) => ({ ...org, reason: text ?? 'Not ready.' })) }),
+    closedNoNext: cycleClosedCard({ ...closedWithoutNextCycle, rolledOver: orgs.map((org) => ({ ...org, reason: text ?? 'Not ready.' })) }),
     late: lateDecisionCard(text === undefined ? late : { ...late, organisationName: text, reference: text }),
     invalidRows: invalidCalendarRowsCard(
       text === undefined
@@ -108,7 +112,7 @@ function allCards(text?: string, count = 3) {
       nextDeadline: { ...digest.nextDeadline!, cycleName: cycle('2026/27 Cycle 2') },
       expiringSoon: orgs.map((org) => ({ ...org, expiresOn: '2027-03-31' })),
     }),
-    digestPaused: weeklyDigestCard({ ...digest, nextDeadline: undefined, newApplications: [], expiringSoon: [] }),
+    digestPaused: weeklyDigestCard({ ...digestWithoutDeadline, newApplications: [], expiringSoon: [] }),
     paused: reviewsPausedCard({ ...paused, lastCycle: { ...paused.lastCycle!, name: cycle('2026/27 Cycle 2') } }),
     published: cyclePublishedCard({ ...published, cycle: { ...published.cycle, name: cycle(published.cycle.name) } }),
   };
@@ -203,7 +207,7 @@ describe('cycleClosedCard', () => {
   });
 
   it('says when no later cycle is published, and when a list is empty', () => {
-    const payload = cycleClosedCard({ ...closed, nextCycle: undefined, enteredReview: [] });
+    const payload = cycleClosedCard({ ...closedWithoutNextCycle, enteredReview: [] });
     expect(facts(payload).get('Rolled over to')).toMatch(/reviews are paused/);
     expect(facts(payload).has('Evidence count supports')).toBe(false);
     expect(joined(payload)).toContain('None.');
@@ -278,8 +282,8 @@ describe('weeklyDigestCard', () => {
   });
 
   it('says when reviews are paused and when there is nothing to list', () => {
-    const { decisionsDue: _decisionsDue, ...rest } = digest;
-    const payload = weeklyDigestCard({ ...rest, nextDeadline: undefined, newApplications: [], expiringSoon: [] });
+    const { decisionsDue: _decisionsDue, ...rest } = digestWithoutDeadline;
+    const payload = weeklyDigestCard({ ...rest, newApplications: [], expiringSoon: [] });
     expect(facts(payload).get('Next deadline')).toMatch(/paused/);
     expect(facts(payload).has('Decisions to send')).toBe(false);
     expect(joined(payload)).toContain('None this week.');

@@ -107,6 +107,8 @@ const reminder: DeadlineReminderEmailInput = {
   stopInstruction: STOP,
 };
 const rolled: RolledOverEmailInput = { ...base, folderUrl: FOLDER_URL, fromCycle: cycle2, toCycle: nextCycle, readiness: notReady, stopInstruction: STOP };
+/** The same email when no later cycle is published. */
+const { toCycle: _toCycle, ...rolledWithoutNextCycle } = rolled;
 const entered: EnteredReviewEmailInput = {
   ...base,
   folderUrl: FOLDER_URL,
@@ -174,7 +176,7 @@ function allEmails(text = ''): Record<string, EmailContent> {
     reminder: deadlineReminderEmail({ ...reminder, ...common, cycle: hostileCycle, readiness, stopInstruction: v(STOP), movedFrom: '2027-01-04' }),
     reminderReady: deadlineReminderEmail({ ...reminder, ...common, readiness: ready, aimLevel: 'gold' }),
     rolled: rolledOverEmail({ ...rolled, ...common, fromCycle: hostileCycle, toCycle: { ...nextCycle, name: v(nextCycle.name) }, readiness }),
-    rolledPaused: rolledOverEmail({ ...rolled, ...common, toCycle: undefined, readiness, reviewsPausedMessage: v('Reviews restart in spring.') }),
+    rolledPaused: rolledOverEmail({ ...rolledWithoutNextCycle, ...common, readiness, reviewsPausedMessage: v('Reviews restart in spring.') }),
     entered: enteredReviewEmail({ ...entered, ...common, cycle: { ...entered.cycle, name: v(entered.cycle.name) } }),
     information: informationRequestedEmail({ ...information, ...common, note: v(information.note) }),
     gold: decisionEmail({ ...gold, ...common, notes: v('Excellent.') }),
@@ -501,11 +503,11 @@ describe('rolledOverEmail', () => {
   });
 
   it('says reviews are paused when no next cycle is published, with the staff message if given', () => {
-    const paused = rolledOverEmail({ ...rolled, toCycle: undefined });
+    const paused = rolledOverEmail(rolledWithoutNextCycle);
     expect(paused.subject).toMatch(/^Your application was not reviewed this cycle – /);
     expect(flat(paused.text)).toContain(reviewsPausedText);
     expect(paused.text).not.toContain('new submission deadline');
-    const custom = rolledOverEmail({ ...rolled, toCycle: undefined, reviewsPausedMessage: 'Reviews restart in spring.\n\nWe will email you.' });
+    const custom = rolledOverEmail({ ...rolledWithoutNextCycle, reviewsPausedMessage: 'Reviews restart in spring.\n\nWe will email you.' });
     expect(custom.text).toContain('Reviews restart in spring.\n\nWe will email you.');
     expect(custom.text).not.toContain(reviewsPausedText);
   });

@@ -16,7 +16,7 @@ const withResults = (value: string, ...others: { name: string; value: string }[]
   ...others,
 ];
 
-function header(results: Partial<Record<'spf' | 'dkim' | 'dmarc' | 'compauth', string>>): string {
+function header(results: Partial<Record<'spf' | 'dkim' | 'dmarc' | 'compauth', string | undefined>>): string {
   const parts: string[] = [];
   if (results.spf !== undefined) parts.push(`spf=${results.spf} (sender IP is 203.0.113.5) smtp.mailfrom=acme.nhs.uk`);
   if (results.dkim !== undefined) parts.push(`dkim=${results.dkim} (signature was verified) header.d=acme.nhs.uk`);
