@@ -502,10 +502,13 @@ function organisationName(): fc.Arbitrary<string> {
     },
   );
   const placeholderWords = /^(?:x+|name|the|your|of|here|insert|enter|add|nhs|health|healthcare|trust|provider|organisation|organization)$/i;
+  // Punctuation then a word that opens a sentence to staff ("St. apply", "a – please") is read as
+  // the name ending and a note starting ("Acme Care. We would like to apply"): by design, not a name.
+  const punctuationThenNote = /(?:[.!?;,]|\s[-\u2013\u2014])\s+(?:please|kindly|we|we're|we'd|i|i'm|i'd|our|could|would|thanks?|many|kind|best|attached|find|hello|dear|regards|request(?:ing)?|applying|apply|application)(?=[\s,.!?:;]|$)/iu;
   return fc
     .tuple(word, fc.array(inner, { maxLength: 10 }), word)
     .map(([first, middle, last]) => [first, ...middle, last].join(' '))
-    .filter((name) => [...name].length <= MAX_ORGANISATION_NAME_LENGTH && !name.split(' ').every((part) => placeholderWords.test(part)));
+    .filter((name) => [...name].length <= MAX_ORGANISATION_NAME_LENGTH && !name.split(' ').every((part) => placeholderWords.test(part)) && !punctuationThenNote.test(name));
 }
 
 function replyOrGatewayPrefix(): fc.Arbitrary<string> {
