@@ -13,7 +13,7 @@ import type { Runtime } from '../../src/runtime.js';
 import { runReviewJob } from '../../src/workflows/review/review-jobs.js';
 import type { ReviewJobName } from '../../src/workflows/review/review-jobs.js';
 import { applicationDates, calendarDates, datesFound, inventedDates, inventedDatesInForm } from '../support/calendar-dates.js';
-import { applicationForms, applicationRows, cardsTitled, evidenceRoot, outcomeOf } from '../support/pipeline.js';
+import { applicationForms, applicationRows, cardsTitled, evidenceRoot, outcomeOf, subscribeAsWeqs } from '../support/pipeline.js';
 import { startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 import { fillApplicationForm } from '../support/word.js';
@@ -82,24 +82,13 @@ describe('a simulated review year', () => {
   const staffEdit = (org: Organisation, fields: Record<string, string | boolean | null>): Promise<void> => row(org).then((item) => runtime.applicationsList.update(item.id, fields));
   const upload = (org: Organisation, path: string, bytes: Uint8Array, type = 'application/pdf'): Promise<unknown> =>
     stack.env.graph.api(`/drives/${driveId}/items/${org.folderId ?? ''}:/${path.split('/').map(encodeURIComponent).join('/')}:/content`).header('Content-Type', type).put(Buffer.from(bytes));
-  /**
-   * Jumping the clock months ahead expires the inbox subscription, as Graph would, and weqs's
-   * six-hourly timer reckons expiry by the real clock, so for each simulated moment an email
-   * arrives the subscription is made here, as weqs's app and with its settings (the webhook
-   * ignores notifications for subscriptions its app does not hold).
-   */
+  /** One subscription per simulated moment an email arrives (see subscribeAsWeqs). */
   let subscribedAt = '';
   let subscribing: Promise<unknown> = Promise.resolve();
   const keepSubscribed = (at: Date): Promise<unknown> => {
     if (subscribedAt !== at.toISOString()) {
       subscribedAt = at.toISOString();
-      subscribing = stack.env.graph.api('/subscriptions').post({
-        changeType: 'created',
-        resource: `users/${stack.settings.WEQS_INBOX_ADDRESS ?? ''}/mailFolders('inbox')/messages`,
-        notificationUrl: stack.settings.WEQS_NOTIFICATION_URL,
-        clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE,
-        expirationDateTime: new Date(at.getTime() + 3 * 24 * 3600_000).toISOString(),
-      });
+      subscribing = subscribeAsWeqs(stack, at);
     }
     return subscribing;
   };

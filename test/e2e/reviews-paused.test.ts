@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { parseReviewCalendarFile } from '../../src/domain/review-calendar-file.js';
 import { applicationDates, calendarDates, datesFound, inventedDates, inventedDatesInForm } from '../support/calendar-dates.js';
 import { odata } from '../../src/graph/odata-filter.js';
-import { applicationForms, applicationRows, cardsTitled, deliverAndWait, evidenceRoot, mailTo, outcomeOf } from '../support/pipeline.js';
+import { applicationForms, applicationRows, cardsTitled, deliverAndWait, evidenceRoot, mailTo, outcomeOf, subscribeAsWeqs } from '../support/pipeline.js';
 import { realCalendarFile, startStack } from '../support/stack.js';
 import type { Stack } from '../support/stack.js';
 
@@ -64,12 +64,11 @@ describe('when no review cycle is published (the real calendar)', () => {
     await runtime.applicationsList.update(waiting?.id ?? '', { Status: 'In review', Award: 'Gold', DecisionReady: true });
     await runReviewJob('decisions', runtime.review, { now: decidedAt, dryRun: false });
     expect(mailTo(await stack.env.control.state(), 'lead@waiting.nhs.example').filter((mail) => /^Decision on your application/.test(mail.subject))).toHaveLength(1);
-    // A month later no cycle is to come, and the organisation writes again. Months on, Graph would
-    // have expired the inbox subscription, so the notification goes to the webhook as Graph sends it.
-    await stack.env.control.call('POST', '/_emulator/clock', { set: '2027-10-01T11:00:00Z' });
-    const { id, internetMessageId } = await stack.env.control.deliver({ from: { address: 'lead@waiting.nhs.example' }, subject: 'Work Experience Quality Standard – Waiting Community Care' });
-    const notification = { value: [{ subscriptionId: 'paused', clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE, changeType: 'created', resource: `Users/x/Messages/${id}`, resourceData: { id } }] };
-    await fetch(`${stack.host.url}/api/notifications`, { method: 'POST', body: JSON.stringify(notification), headers: { 'content-type': 'application/json' } });
+    // A month later no cycle is to come, and the organisation writes again; Graph notifies weqs.
+    const writesAgain = new Date('2027-10-01T11:00:00Z');
+    await stack.env.control.call('POST', '/_emulator/clock', { set: writesAgain.toISOString() });
+    await subscribeAsWeqs(stack, writesAgain);
+    const { internetMessageId } = await stack.env.control.deliver({ from: { address: 'lead@waiting.nhs.example' }, subject: 'Work Experience Quality Standard – Waiting Community Care' });
     expect((await outcomeOf(stack, internetMessageId)).outcome).toBe('award-current');
     const answer = mailTo(await stack.env.control.state(), 'lead@waiting.nhs.example').find((mail) => /already holds an award/.test(mail.subject));
     const text = answer?.text?.replace(/\s+/g, ' ') ?? '';

@@ -48,6 +48,21 @@ export function notificationsAbout(state: EmulatorState, messageId: string): Emu
   return state.notifications.filter((entry) => entry.kind === 'change' && entry.payload?.resourceData?.id === messageId);
 }
 
+/**
+ * Jumping the emulator's clock months ahead expires the inbox subscription, as Graph would, while
+ * weqs's six-hourly upkeep reckons by the real clock; a test at a simulated moment subscribes here,
+ * as weqs's app and with its settings (the webhook ignores subscriptions its app does not hold).
+ */
+export async function subscribeAsWeqs(stack: Stack, at: Date): Promise<void> {
+  await stack.env.graph.api('/subscriptions').post({
+    changeType: 'created',
+    resource: `users/${stack.settings.WEQS_INBOX_ADDRESS ?? ''}/mailFolders('inbox')/messages`,
+    notificationUrl: stack.settings.WEQS_NOTIFICATION_URL,
+    clientState: stack.settings.WEQS_SUBSCRIPTION_CLIENT_STATE,
+    expirationDateTime: new Date(at.getTime() + 3 * 24 * 3600_000).toISOString(),
+  });
+}
+
 export async function deliverAndWait(stack: Stack, email: InboundEmail): Promise<{ id: string; internetMessageId: string; record: InboundRecord }> {
   const delivered = await stack.env.control.deliver(email);
   return { ...delivered, record: await outcomeOf(stack, delivered.internetMessageId) };
