@@ -50,6 +50,8 @@ export interface StackOptions extends TestEmulatorOptions {
    * new applicants guests and shares at once. Off (the default), their access is pending.
    */
   createGuests?: boolean;
+  /** Puts something between every storage client and Azurite (the chaos campaign's fault proxy). */
+  wrapStorage?: (azurite: RunningAzurite) => Promise<RunningAzurite>;
 }
 
 /** The grant infra/README.md describes for WEQS_CREATE_GUESTS, on top of any other tenant change. */
@@ -96,7 +98,8 @@ function freePort(): Promise<number> {
 export async function startStack(requested: StackOptions = {}): Promise<Stack> {
   const options = withGuestCreation(requested);
   const certificates = await ensureDevCertificates();
-  const storage = await startAzurite();
+  const azurite = await startAzurite();
+  const storage = options.wrapStorage ? await options.wrapStorage(azurite) : azurite;
   const env = await startTestEmulator(options);
   const logs: LogLine[] = [];
   const waiters = new Set<() => void>();
