@@ -29,12 +29,9 @@ export const chaosStackOptions: StackOptions = {
   retryDelayMs: 500,
   tuning: { sendLimitPerMinute: 600 },
   wrapStorage: startStorageFaultProxy,
+  // The stack's own short waits (test/support/stack.ts) apply: Sent Items settle 6 s, deferrals 2-5 s.
   settings: {
     WEQS_DEADLINE_REMINDER_DAYS: chaosReminderDays.join(','),
-    WEQS_SENT_ITEMS_SETTLE_SECONDS: '6',
-    WEQS_DEFER_BUSY_SECONDS: '2',
-    WEQS_DEFER_SEND_UNKNOWN_SECONDS: '3',
-    WEQS_DEFER_SEND_RATE_SECONDS: '5',
     WEQS_SWEEP_GRACE_SECONDS: '5',
     WEQS_MAILBOX_SEND_LIMIT_PER_MINUTE: '600',
     WEQS_SEND_RATE_PER_MINUTE: '500',
@@ -64,6 +61,8 @@ export interface ChaosOptions {
   duplicateNotificationRate: number;
   /** Run the review jobs (reminders, cycle close, decisions) under faults after the requests. */
   reviewJobs: boolean;
+  /** How many of the run's applications go through the review jobs (staff withdraw the others). */
+  reviewApplications?: number;
   convergeTimeoutMs: number;
   /** Where to say how the run is going (the campaign prints it; the test does not). */
   progress?: (line: string) => void;
@@ -282,7 +281,7 @@ export async function runChaos(stack: Stack, options: ChaosOptions): Promise<Cha
     await sleep(1_000);
   }
   const convergeMs = Date.now() - stopped;
-  options.progress?.(`seed ${options.seed}: requests converged in ${(convergeMs / 1000).toFixed(1)} s${unfinished.size > 0 ? `, ${unfinished.size} without an outcome` : ''}`);
+  options.progress?.(`${new Date().toISOString().slice(11, 19)} seed ${options.seed}: requests converged in ${(convergeMs / 1000).toFixed(1)} s${unfinished.size > 0 ? `, ${unfinished.size} without an outcome` : ''}`);
 
   const state = await control.state();
   const problems: string[] = [];
@@ -329,7 +328,7 @@ export async function runChaos(stack: Stack, options: ChaosOptions): Promise<Cha
   if (options.reviewJobs && unfinished.size === 0) {
     const runtime = runtimeFor(stack);
     const organisations = new Set(delivered.filter((delivery) => delivery.kind === 'new').map((delivery) => (delivery.organisation ?? '').toLowerCase()));
-    const rows = await staffDecide(runtime, rowsOf(state, organisations));
+    const rows = await staffDecide(runtime, rowsOf(state, organisations), options.reviewApplications ?? 20);
     review = await runReviewPhase(stack, runtime, rows, {
       reminderDays: chaosReminderDays,
       outboundFrom: (await outboundNow()).length,

@@ -58,11 +58,20 @@ export function rowsOf(state: EmulatorState, organisations: ReadonlySet<string>)
     .map((item) => ({ itemId: item.id, reference: String(item.fields.Reference), requester: String(item.fields.RequesterEmail).toLowerCase(), targetCycle: String(item.fields.TargetCycle ?? '') }));
 }
 
-/** Staff decide a fifth of the applications before the deadline: in review, an award chosen, ready to send. */
-export async function staffDecide(runtime: Runtime, rows: Omit<ReviewRow, 'decided'>[]): Promise<ReviewRow[]> {
-  const decidedCount = Math.round(rows.length / 5);
+/**
+ * Staff withdraw all but `count` of the run's applications (so each run reviews a sample, and a run
+ * stays short), then decide a fifth of the rest before the deadline: in review, an award chosen,
+ * ready to send.
+ */
+export async function staffDecide(runtime: Runtime, rows: Omit<ReviewRow, 'decided'>[], count: number): Promise<ReviewRow[]> {
+  const sample = rows.slice(0, count);
+  const withdrawn = rows.slice(count);
+  for (let index = 0; index < withdrawn.length; index += 8) {
+    await Promise.all(withdrawn.slice(index, index + 8).map((row) => runtime.review.applications.update(row.itemId, { Status: 'Withdrawn' })));
+  }
+  const decidedCount = Math.round(sample.length / 5);
   const result: ReviewRow[] = [];
-  for (const [index, row] of rows.entries()) {
+  for (const [index, row] of sample.entries()) {
     const decided = index < decidedCount;
     if (decided) await runtime.review.applications.update(row.itemId, { Status: 'In review', Award: awards[index % awards.length] ?? 'Gold', DecisionReady: true });
     result.push({ ...row, decided });
@@ -141,7 +150,7 @@ export async function runReviewPhase(
       if (short.length === 0 && unrecorded === 0) break;
       if (Date.now() - lastNote > 30_000) {
         lastNote = Date.now();
-        options.progress?.(`  ${entry.job} as of ${entry.at.toISOString().slice(0, 10)}: ${short.length} applications short of their emails, ${unrecorded} emails without a recorded outcome, ${((Date.now() - stopped) / 1000).toFixed(0)} s after the faults stopped`);
+        options.progress?.(`  ${new Date().toISOString().slice(11, 19)} ${entry.job} as of ${entry.at.toISOString().slice(0, 10)}: ${short.length} applications short of their emails, ${unrecorded} emails without a recorded outcome, ${((Date.now() - stopped) / 1000).toFixed(0)} s after the faults stopped`);
       }
       if (Date.now() - stopped > options.convergeTimeoutMs) {
         problems.push(`${entry.job} as of ${entry.at.toISOString()}: ${short.length} applications short of their emails and ${unrecorded} emails without a recorded outcome ${options.convergeTimeoutMs} ms after the faults stopped`);
@@ -152,7 +161,7 @@ export async function runReviewPhase(
       await sleep(1_000);
     }
     convergeMs = Math.max(convergeMs, Date.now() - stopped);
-    options.progress?.(`  ${entry.job} as of ${entry.at.toISOString().slice(0, 10)}: converged in ${((Date.now() - stopped) / 1000).toFixed(1)} s`);
+    options.progress?.(`  ${new Date().toISOString().slice(11, 19)} ${entry.job} as of ${entry.at.toISOString().slice(0, 10)}: converged in ${((Date.now() - stopped) / 1000).toFixed(1)} s`);
   }
   const expected = rows.reduce((sum, row) => sum + expectedAfter(row, steps, steps.length - 1), 0);
   const expectedFor = (row: ReviewRow): number => expectedAfter(row, steps, steps.length - 1);

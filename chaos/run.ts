@@ -23,6 +23,7 @@ const { values } = parseArgs({
     'duplicate-notifications': { type: 'string', default: '0.1' },
     'no-crash': { type: 'boolean', default: false },
     'no-review': { type: 'boolean', default: false },
+    'review-applications': { type: 'string', default: '20' },
     'converge-seconds': { type: 'string', default: '300' },
   },
 });
@@ -62,6 +63,7 @@ try {
       lostNotificationRate: Number(values['lost-notifications']),
       duplicateNotificationRate: Number(values['duplicate-notifications']),
       reviewJobs: !values['no-review'],
+      reviewApplications: Number(values['review-applications']),
       convergeTimeoutMs: Number(values['converge-seconds']) * 1000,
       progress: (line) => console.log(line),
     });

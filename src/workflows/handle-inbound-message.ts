@@ -130,11 +130,14 @@ async function reply(email: InboxEmail, key: string, content: EmailContent, deps
     logger().warn({ limit: allowance.kind, to: email.from.address }, 'reply held back by the reply limits');
     return 'held';
   }
-  return deps.outgoing.sendOnce(
+  const result = await deps.outgoing.sendOnce(
     `reply:${key}`,
     { to, subject: `RE: ${content.subject}`, text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] },
     { replyToMessageId: email.id, priority: allowance.firstContact ? 'first-contact' : 'normal' },
   );
+  // Another worker is sending it and may yet fail: the email's outcome waits until that is known.
+  if (result === 'in-progress') throw new SendOutcomeUnknown(`Another worker is sending the reply for '${key}' right now; checking again later.`);
+  return result;
 }
 
 function allowanceFor(email: InboxEmail, key: string, deps: InboundDependencies): Promise<ReplyAllowanceDecision> {

@@ -129,6 +129,12 @@ export async function startStack(requested: StackOptions = {}): Promise<Stack> {
     }),
     // Crashed workers' emails come back within seconds. The sweep keeps its real grace period.
     WEQS_PROCESSING_LEASE_SECONDS: '5',
+    // Seconds, not minutes, for a send of unknown outcome (the emulator files Sent Items copies
+    // after 2 s: the settle time outlasts it three times) and for emails put off.
+    WEQS_SENT_ITEMS_SETTLE_SECONDS: '6',
+    WEQS_DEFER_BUSY_SECONDS: '2',
+    WEQS_DEFER_SEND_UNKNOWN_SECONDS: '3',
+    WEQS_DEFER_SEND_RATE_SECONDS: '5',
     // Tests invoke the sweep timer by hand: let every invocation sweep, whatever the minute.
     WEQS_SWEEP_MINUTES: '1',
     ...(options.settings ?? {}),
