@@ -167,6 +167,11 @@ export function controlRoutes(context: EmulatorContext, control: ControlState): 
       context.subscriptions.dropNext(z.number().int().positive().parse(jsonBody(request).count));
       return noContent(202);
     }),
+    route('POST', '/_emulator/notifications/duplicate', (request) => {
+      const body = z.object({ count: z.number().int().positive(), afterMs: z.number().int().min(0).max(600_000).default(1000) }).parse(jsonBody(request));
+      context.subscriptions.duplicateNext(body.count, body.afterMs);
+      return noContent(202);
+    }),
     route('POST', '/_emulator/mailboxes/([^/]+)/sync-state', (request, [address = '']) => {
       const mailbox = context.mail.resolve(address);
       context.syncResetModes.set(mailbox, z.enum(['expired', 'reset']).parse(jsonBody(request).mode));

@@ -203,10 +203,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (request.path.startsWith('/beta/')) return errorResponse(request, new GraphFault(400, 'BadRequest', 'The emulator implements Graph v1.0 only.'));
     const decision = control.faults.decide(request.method, request.path);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+    if (decision.failure && !decision.failure.afterApply) return faultResponse(request, decision.failure);
+    if (request.path.startsWith('/workflows/')) {
+      // A webhook's card can be posted and the caller still get a 5xx or no answer (afterApply).
+      const posted = handleWorkflowWebhook(options.tenant, control.teamsPosts, request, clock.now());
+      return decision.failure ? faultResponse(request, decision.failure) : posted;
+    }
     if (decision.failure) return faultResponse(request, decision.failure);
     const entra = await tokens.handle(request);
     if (entra) return entra;
-    if (request.path.startsWith('/workflows/')) return handleWorkflowWebhook(options.tenant, control.teamsPosts, request, clock.now());
     try {
       return await dispatch(unauthenticatedRoutes, request);
     } catch (error) {

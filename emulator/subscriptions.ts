@@ -70,6 +70,8 @@ export class SubscriptionService {
   private readonly subscriptions = new Map<string, Subscription>();
   readonly deliveries: NotificationDelivery[] = [];
   private dropBudget = 0;
+  private duplicateBudget = 0;
+  private duplicateAfterMs = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly openBatches = new Map<string, OpenBatch>();
   private closed = false;
@@ -82,6 +84,16 @@ export class SubscriptionService {
   /** The next `count` change notifications are lost, as Graph may lose them under throttling. */
   dropNext(count: number): void {
     this.dropBudget += count;
+  }
+
+  /**
+   * The next `count` change notifications are delivered twice, the second time `afterMs` later:
+   * Graph does not promise exactly-once delivery ("your app should be able to handle duplicate
+   * notifications": https://learn.microsoft.com/graph/change-notifications-delivery-webhooks).
+   */
+  duplicateNext(count: number, afterMs: number): void {
+    this.duplicateBudget += count;
+    this.duplicateAfterMs = afterMs;
   }
 
   /** Every live subscription (for the control API's state), or only the ones `applicationId` created. */
@@ -326,6 +338,14 @@ export class SubscriptionService {
       return;
     }
     this.deliver(subscription, subscription.notificationUrl, 'change', notification);
+    if (this.duplicateBudget > 0) {
+      this.duplicateBudget -= 1;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (!this.closed) this.deliver(subscription, subscription.notificationUrl, 'change', notification);
+      }, this.duplicateAfterMs);
+      this.timers.add(timer);
+    }
   }
 
   /** https://learn.microsoft.com/graph/change-notifications-lifecycle-events */

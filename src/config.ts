@@ -11,6 +11,11 @@ const booleanSetting = z.enum(['true', 'false']).transform((value) => value === 
 const positiveInteger = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** Notifications normally arrive within seconds; a minute covers Graph's delivery retries. */
 export const defaultSweepGraceSeconds = 60;
+/**
+ * Production waits. Tests and `npm run chaos` set shorter ones (with an emulator that files Sent
+ * Items copies sooner than the settle time), never the invariants.
+ */
+export const defaultTimings = { sentItemsSettleSeconds: 60, deferBusySeconds: 15, deferSendUnknownSeconds: 30, deferSendRateSeconds: 60 } as const;
 
 const dayList = z
   .string()
@@ -76,6 +81,18 @@ export const settingsSchema = z
     WEQS_SWEEP_MINUTES_WITHOUT_NOTIFICATIONS: positiveInteger(1, 60).default(1),
     /** How long one worker holds an email before another may take it over (after a crash). */
     WEQS_PROCESSING_LEASE_SECONDS: positiveInteger(5, 3600).default(300),
+    /**
+     * How long Exchange may take to file a sent message in Sent Items: a send whose outcome is
+     * unknown (a 5xx or dropped connection after the hand-over) is sent again only once its Sent
+     * Items copy has had this long to appear. Shorter than Exchange really takes means duplicates.
+     */
+    WEQS_SENT_ITEMS_SETTLE_SECONDS: positiveInteger(1, 3600).default(defaultTimings.sentItemsSettleSeconds),
+    /** How long an email is put off while another worker holds it. */
+    WEQS_DEFER_BUSY_SECONDS: positiveInteger(1, 3600).default(defaultTimings.deferBusySeconds),
+    /** How long an email is put off while its reply may have gone moments ago (checked again in Sent Items). */
+    WEQS_DEFER_SEND_UNKNOWN_SECONDS: positiveInteger(1, 3600).default(defaultTimings.deferSendUnknownSeconds),
+    /** How long an email is put off while the mailbox's sending rate is full. */
+    WEQS_DEFER_SEND_RATE_SECONDS: positiveInteger(1, 3600).default(defaultTimings.deferSendRateSeconds),
     /** Staff wording for replies while no review cycle is published; a sensible default otherwise. */
     WEQS_REVIEWS_PAUSED_MESSAGE: z.string().min(10).max(1000).optional(),
     /**
@@ -179,6 +196,9 @@ export interface Config {
   replyLimits: ReplyLimits;
   sendRatePerMinute: number;
   processingLeaseMs: number;
+  sentItemsSettleMs: number;
+  /** How long an email is put off (queued again with a delay) rather than failed, by reason. */
+  deferSeconds: DeferSeconds;
   sweepGraceMs: number;
   sweepCadence: { everyMinutes: number; withoutNotificationsEveryMinutes: number };
   reviewsPausedMessage?: string;
@@ -190,6 +210,12 @@ export interface Config {
   referencePrefix: string;
   logLevel: Settings['WEQS_LOG_LEVEL'];
   storage: StorageTarget;
+}
+
+export interface DeferSeconds {
+  busy: number;
+  sendOutcomeUnknown: number;
+  sendRateBusy: number;
 }
 
 /** A connection string (Azurite, or keys where an operator insists), or service URIs reached with the weqs credential. */
@@ -246,6 +272,8 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       domainWindowMs: s.WEQS_REPLY_DOMAIN_WINDOW_MINUTES * 60_000,
     },
     processingLeaseMs: s.WEQS_PROCESSING_LEASE_SECONDS * 1000,
+    sentItemsSettleMs: s.WEQS_SENT_ITEMS_SETTLE_SECONDS * 1000,
+    deferSeconds: { busy: s.WEQS_DEFER_BUSY_SECONDS, sendOutcomeUnknown: s.WEQS_DEFER_SEND_UNKNOWN_SECONDS, sendRateBusy: s.WEQS_DEFER_SEND_RATE_SECONDS },
     sweepGraceMs: s.WEQS_SWEEP_GRACE_SECONDS * 1000,
     sweepCadence: { everyMinutes: s.WEQS_SWEEP_MINUTES, withoutNotificationsEveryMinutes: s.WEQS_SWEEP_MINUTES_WITHOUT_NOTIFICATIONS },
     ...(s.WEQS_REVIEWS_PAUSED_MESSAGE ? { reviewsPausedMessage: s.WEQS_REVIEWS_PAUSED_MESSAGE } : {}),

@@ -89,7 +89,7 @@ export function createRuntime(config: Config): Runtime {
   const applications = new ApplicationsRegister(applicationsList);
   const claims = new OrganisationClaimsTable(tables);
   const staff = new TeamsWorkflowNotifier(config.teamsWebhookUrl);
-  const outgoing = new OutgoingMail(mailbox, sentMail, new SendRateLimiter(tables, config.inboxAddress, config.sendRatePerMinute));
+  const outgoing = new OutgoingMail(mailbox, sentMail, new SendRateLimiter(tables, config.inboxAddress, config.sendRatePerMinute), () => new Date(), config.sentItemsSettleMs);
   const listUrl = async (): Promise<string> => (await site()).listUrl;
   const queues = new Queues(queueServiceClient(config.storage, credential));
   const serviceState = new ServiceState(tables);
@@ -129,7 +129,7 @@ export function createRuntime(config: Config): Runtime {
       catalogue,
       calendar,
       listUrl,
-      settings: { inboxAddress: config.inboxAddress, referencePrefix: config.referencePrefix, ...(config.reviewsPausedMessage ? { reviewsPausedMessage: config.reviewsPausedMessage } : {}) },
+      settings: { inboxAddress: config.inboxAddress, referencePrefix: config.referencePrefix, deferSeconds: config.deferSeconds, ...(config.reviewsPausedMessage ? { reviewsPausedMessage: config.reviewsPausedMessage } : {}) },
       now: () => new Date(),
     },
     sweep: {

@@ -17,8 +17,8 @@ export interface RateLimit {
 export { SendOutcomeUnknown };
 export type { SendResult };
 
-/** How long Exchange may take to file a sent message in Sent Items before we conclude it never went. */
-const sentItemsSettleMs = 60_000;
+/** How long Exchange may take to file a sent message in Sent Items before we conclude it never went (WEQS_SENT_ITEMS_SETTLE_SECONDS). */
+const defaultSentItemsSettleMs = 60_000;
 
 
 /**
@@ -53,6 +53,7 @@ export class OutgoingMail implements OutgoingMailPort {
     private readonly ledger: SentMailLedger,
     private readonly rate: RateLimit,
     private readonly now: () => Date = () => new Date(),
+    private readonly sentItemsSettleMs: number = defaultSentItemsSettleMs,
   ) {}
 
   get address(): string {
@@ -115,7 +116,7 @@ export class OutgoingMail implements OutgoingMailPort {
         logger().info({ intent }, 'found an email sent before a failure; not sending it again');
         return 'already-sent';
       }
-      if (this.now().getTime() - new Date(record.startedAt).getTime() < sentItemsSettleMs) {
+      if (this.now().getTime() - new Date(record.startedAt).getTime() < this.sentItemsSettleMs) {
         throw new SendOutcomeUnknown(`The email for '${intent}' may have been sent moments ago; checking again later.`);
       }
     }

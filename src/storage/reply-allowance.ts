@@ -12,6 +12,17 @@ interface CounterEntity {
   partitionKey: string;
   rowKey: string;
   count: number;
+  /** The emails counted, as short digests in counting order (JSON); counters written before it had none. */
+  emails?: string;
+}
+
+/** An email's mark in a counter: short, as a counter holds up to its limit of them (at most 100 000). */
+const markOf = (emailKey: string): string => keyDigest(emailKey).slice(0, 16);
+
+function countedEmails(entity: CounterEntity | undefined): string[] {
+  if (!entity?.emails) return [];
+  const parsed: unknown = JSON.parse(entity.emails);
+  return Array.isArray(parsed) ? parsed.filter((mark): mark is string => typeof mark === 'string') : [];
 }
 
 interface DecisionEntity {
@@ -22,9 +33,10 @@ interface DecisionEntity {
 
 /**
  * The reply limits, shared by every worker through Azure Tables. Each email's decision is
- * recorded once, so a retried email gets the same answer and is not counted twice. A crash
- * between counting and recording can count an email twice: weqs then sends fewer replies, never
- * more.
+ * recorded once, so a retried email gets the same answer. Each counter also keeps which emails it
+ * counted, so an email is never counted twice: not when a worker crashes between counting and
+ * recording, nor when storage carried out a write whose answer was lost (a 500 or a dropped
+ * connection after the write, which the SDK retries and which then fails its etag).
  */
 export class ReplyAllowance implements ReplyLimitsPort {
   constructor(
@@ -40,7 +52,7 @@ export class ReplyAllowance implements ReplyLimitsPort {
     } catch (error) {
       if (!isStorageError(error, 404)) throw error;
     }
-    const decision = await this.count(replyCounters(address, subject, at, this.limits));
+    const decision = await this.count(emailKey, replyCounters(address, subject, at, this.limits));
     try {
       await table.createEntity<DecisionEntity>({ partitionKey: 'decision', rowKey: emailKey, decision: JSON.stringify(decision) });
       return decision;
@@ -51,18 +63,21 @@ export class ReplyAllowance implements ReplyLimitsPort {
     }
   }
 
-  private async count(counters: readonly LimitCounter[]): Promise<ReplyAllowanceDecision> {
+  private async count(emailKey: string, counters: readonly LimitCounter[]): Promise<ReplyAllowanceDecision> {
     let firstContact = false;
     for (const counter of counters) {
-      const before = await this.increment(counter);
+      const before = await this.increment(counter, markOf(emailKey));
       if (before === undefined) return { allowed: false, kind: counter.kind, subject: counter.subject, windowStart: counter.windowStart, windowEnd: counter.windowEnd, limit: counter.limit };
       if (counter.kind === 'address') firstContact = before === 0;
     }
     return { allowed: true, firstContact };
   }
 
-  /** Adds one to the counter unless it is at its limit; the count before, or undefined when full. */
-  private async increment(counter: LimitCounter): Promise<number | undefined> {
+  /**
+   * Adds the email to the counter unless it is at its limit; the count before the email, or
+   * undefined when full. An email the counter already holds keeps its place.
+   */
+  private async increment(counter: LimitCounter, mark: string): Promise<number | undefined> {
     const table = await this.tables.client(tableNames.replyLimits);
     const partitionKey = `${counter.kind}-${counter.windowStart.getTime()}`;
     const rowKey = keyDigest(counter.subject);
@@ -73,12 +88,17 @@ export class ReplyAllowance implements ReplyLimitsPort {
       } catch (error) {
         if (!isStorageError(error, 404)) throw error;
       }
-      const before = current?.count ?? 0;
-      if (before >= counter.limit) return done(undefined);
+      const counted = current?.count ?? 0;
+      const emails = countedEmails(current);
+      // Counted before, by this attempt's lost write or an earlier attempt at the same email.
+      const place = emails.indexOf(mark);
+      if (place >= 0) return done(counted - emails.length + place);
+      if (counted >= counter.limit) return done(undefined);
+      const next = { partitionKey, rowKey, count: counted + 1, emails: JSON.stringify([...emails, mark]) };
       try {
-        if (current) await table.updateEntity({ partitionKey, rowKey, count: before + 1 }, 'Replace', { etag: current.etag });
-        else await table.createEntity<CounterEntity>({ partitionKey, rowKey, count: 1 });
-        return done(before);
+        if (current) await table.updateEntity(next, 'Replace', { etag: current.etag });
+        else await table.createEntity<CounterEntity>(next);
+        return done(counted);
       } catch (error) {
         if (!isStorageError(error, 412) && !isStorageError(error, 409)) throw error;
         return tryAgain('another email counted first');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TableEntityResult } from '@azure/data-tables';
 import { isStorageError, keyDigest, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
@@ -16,6 +17,8 @@ export interface SendIntent {
   asOf?: string;
   /** The draft the last attempt saved in Drafts: a later attempt discards it if it is still a draft. */
   draftId?: string;
+  /** Which hand-over wrote "sending", so a write whose answer storage lost is recognised as its own. */
+  attempt?: string;
   etag: string;
 }
 
@@ -29,6 +32,7 @@ interface IntentEntity {
   sentAt?: string;
   asOf?: string;
   draftId?: string;
+  attempt?: string;
 }
 
 function toIntent(entity: TableEntityResult<IntentEntity>): SendIntent {
@@ -40,6 +44,7 @@ function toIntent(entity: TableEntityResult<IntentEntity>): SendIntent {
     ...(entity.sentAt ? { sentAt: entity.sentAt } : {}),
     ...(entity.asOf ? { asOf: entity.asOf } : {}),
     ...(entity.draftId ? { draftId: entity.draftId } : {}),
+    ...(entity.attempt ? { attempt: entity.attempt } : {}),
     etag: entity.etag,
   };
 }
@@ -102,9 +107,18 @@ export class SentMailLedger {
   /** Recorded immediately before the message is handed to Graph; only from here is the outcome uncertain. */
   async markSending(record: SendIntent, now: Date, asOf: Date): Promise<SendIntent> {
     const table = await this.tables.client(tableNames.sentMail);
-    const changes = { state: 'sending' as const, startedAt: now.toISOString(), asOf: asOf.toISOString() };
-    const response = await table.updateEntity({ ...this.keys(record.key), ...changes }, 'Merge', { etag: record.etag });
-    return { ...record, ...changes, etag: response.etag ?? record.etag };
+    const changes = { state: 'sending' as const, startedAt: now.toISOString(), asOf: asOf.toISOString(), attempt: randomUUID() };
+    try {
+      const response = await table.updateEntity({ ...this.keys(record.key), ...changes }, 'Merge', { etag: record.etag });
+      return { ...record, ...changes, etag: response.etag ?? record.etag };
+    } catch (error) {
+      if (!isStorageError(error, 412)) throw error;
+      // Storage may have carried out this very write and lost its answer (a 500 or a dropped
+      // connection after it): the SDK's retry then fails the etag. Only another worker's write is a conflict.
+      const current = await this.get(record.key);
+      if (current?.state === 'sending' && current.attempt === changes.attempt) return current;
+      throw error;
+    }
   }
 
   /**

@@ -7,6 +7,8 @@ import type { EmailContent } from '../domain/applicant-emails.js';
 import { referenceInSubject } from '../domain/application-reference.js';
 import { isAutomatedMail } from '../domain/automated-mail.js';
 import type { CriteriaCatalogue } from '../domain/criteria-catalogue.js';
+import { defaultTimings } from '../config.js';
+import type { DeferSeconds } from '../config.js';
 import { categoriesWithOutcome } from '../domain/inbound-outcome.js';
 import type { InboundOutcome } from '../domain/inbound-outcome.js';
 import { checkLookAlike } from '../domain/look-alike-names.js';
@@ -65,7 +67,7 @@ export interface InboundDependencies {
   catalogue: () => Promise<CriteriaCatalogue>;
   calendar: () => Promise<ReviewCalendar>;
   listUrl: () => Promise<string>;
-  settings: { inboxAddress: string; referencePrefix: string; reviewsPausedMessage?: string };
+  settings: { inboxAddress: string; referencePrefix: string; reviewsPausedMessage?: string; deferSeconds?: DeferSeconds };
   now: () => Date;
 }
 
@@ -95,6 +97,8 @@ export class TryLater extends Error {
   }
 }
 
+const productionDeferrals: DeferSeconds = { busy: defaultTimings.deferBusySeconds, sendOutcomeUnknown: defaultTimings.deferSendUnknownSeconds, sendRateBusy: defaultTimings.deferSendRateSeconds };
+
 /** A request that can never be carried out as it stands (retrying changes nothing): ends at once as failed, for staff. */
 export class PermanentFailure extends Error {}
 
@@ -119,11 +123,14 @@ async function reply(email: InboxEmail, key: string, content: EmailContent, deps
     logger().warn({ limit: allowance.kind, to: email.from.address }, 'reply held back by the reply limits');
     return 'held';
   }
-  return deps.outgoing.sendOnce(
+  const result = await deps.outgoing.sendOnce(
     `reply:${key}`,
     { to, subject: `RE: ${content.subject}`, text: content.text, html: content.html, inReplyTo: email.internetMessageId, references: [email.internetMessageId] },
     { replyToMessageId: email.id, priority: allowance.firstContact ? 'first-contact' : 'normal' },
   );
+  // Another worker is sending it and may yet fail: the email's outcome waits until that is known.
+  if (result === 'in-progress') throw new SendOutcomeUnknown(`Another worker is sending the reply for '${key}' right now; checking again later.`);
+  return result;
 }
 
 function allowanceFor(email: InboxEmail, key: string, deps: InboundDependencies): Promise<ReplyAllowanceDecision> {
@@ -184,7 +191,8 @@ export async function handleInboundMessage(reference: InboundMessageReference, d
     logger().info({ outcome: begun.record.outcome }, 'email already handled; nothing to do');
     return { outcome: begun.record.outcome ?? 'not-a-request', detail: begun.record.detail ?? '', repeated: true };
   }
-  if (begun.kind === 'busy') throw new TryLater('Another worker is handling this email.', 15);
+  const defer = deps.settings.deferSeconds ?? productionDeferrals;
+  if (begun.kind === 'busy') throw new TryLater('Another worker is handling this email.', defer.busy);
   const record = begun.record;
   const held: HeldClaim = {};
   try {
@@ -194,7 +202,7 @@ export async function handleInboundMessage(reference: InboundMessageReference, d
     return { ...decision, repeated: false };
   } catch (error) {
     // Not failures: a send that may have gone moments ago, or a sending rate full for now.
-    const postponed = error instanceof SendOutcomeUnknown ? new TryLater(error.message, 30) : error instanceof SendRateBusy ? new TryLater(error.message, 60) : error;
+    const postponed = error instanceof SendOutcomeUnknown ? new TryLater(error.message, defer.sendOutcomeUnknown) : error instanceof SendRateBusy ? new TryLater(error.message, defer.sendRateBusy) : error;
     const final = attempt.final || postponed instanceof PermanentFailure || postponed instanceof FolderOwnershipConflict;
     if (final && !(postponed instanceof TryLater)) {
       await recordFailure(email, record, asError(postponed), deps);

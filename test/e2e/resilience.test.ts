@@ -55,8 +55,8 @@ describe('the request pipeline under crashes, concurrency and persistent failure
       await stack.restartHost('crash');
       await stack.env.control.clearFaults();
       // A crash can cut a send off between its draft and Graph's answer: the outcome is then
-      // unknown, and weqs waits 60 s for the Sent Items copy before it sends again.
-      const record = await outcomeOf(stack, internetMessageId, 150_000);
+      // unknown, and weqs waits for the Sent Items copy (6 s here: WEQS_SENT_ITEMS_SETTLE_SECONDS) before it sends again.
+      const record = await outcomeOf(stack, internetMessageId, 60_000);
       const state = await stack.env.control.state();
       expect(record.outcome).toBe('provisioned');
       expect(evidenceRoot(state).children.filter((node) => node.name === name)).toHaveLength(1);
@@ -66,7 +66,7 @@ describe('the request pipeline under crashes, concurrency and persistent failure
       expect(state.sharingInvitations.filter((invitation) => invitation.email === requester)).toHaveLength(1);
       expect(cardsTitled(state, new RegExp(name))).toHaveLength(1);
       expect(inboxMessage(state, id)?.categories).toEqual(['WEQS: application opened']);
-    }, 240_000);
+    }, 120_000);
   }
 
   it('opens exactly one application when two host instances race for one organisation', async () => {

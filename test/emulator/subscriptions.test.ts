@@ -361,6 +361,16 @@ describe('subscriptions and change notifications for messages', () => {
       expect(dropped).toHaveLength(1);
       expect(lost.id).not.toBe(kept.id);
     });
+
+    it('delivers notifications twice after POST /_emulator/notifications/duplicate, as Graph may (no exactly-once promise)', async () => {
+      const { subscription, path } = await subscribe();
+      await env.control.call('POST', '/_emulator/notifications/duplicate', { count: 1, afterMs: 50 });
+      const twice = await deliver('Twice');
+      const once = await deliver('Once');
+      await vi.waitFor(() => expect(notifications(path)).toHaveLength(3), { timeout: 3_000, interval: 20 });
+      await settledDeliveries(subscription.id);
+      expect(notifications(path).map((notification) => notification.resourceData.id).sort()).toEqual([twice.id, twice.id, once.id].sort());
+    });
   });
 
   describe('lifecycle notifications', () => {

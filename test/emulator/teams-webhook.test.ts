@@ -50,6 +50,17 @@ describe('Teams Workflows webhook', () => {
     await env.control.call('POST', '/_emulator/reset');
   });
 
+  it('posts the card and still answers with the fault of an afterApply rule, so a caller cannot tell it went', async () => {
+    await env.control.addFaults({ method: 'POST', path: '/workflows/**', status: 502, afterApply: true, times: 1 });
+    const first = await post(webhook, message(card()));
+    expect(first.status).toBe(502);
+    expect(await teams()).toHaveLength(1);
+    await env.control.addFaults({ method: 'POST', path: '/workflows/**', status: 503, times: 1 });
+    expect((await post(webhook, message(card()))).status).toBe(503);
+    expect(await teams()).toHaveLength(1);
+    await env.control.clearFaults();
+  });
+
   it('has the shape of a Workflows trigger URL', () => {
     const url = new URL(webhook);
     expect(url.pathname).toMatch(/^\/workflows\/[0-9a-f-]{36}\/triggers\/manual\/paths\/invoke$/);

@@ -51,6 +51,8 @@ export interface StackOptions extends TestEmulatorOptions {
    * new applicants guests and shares at once. Off (the default), their access is pending.
    */
   createGuests?: boolean;
+  /** Puts something between every storage client and Azurite (the chaos campaign's fault proxy). */
+  wrapStorage?: (azurite: RunningAzurite) => Promise<RunningAzurite>;
 }
 
 /** The grant infra/README.md describes for WEQS_CREATE_GUESTS, on top of any other tenant change. */
@@ -130,7 +132,8 @@ function sweepDelivered(env: TestEmulator, sweep: () => Promise<void>): void {
 export async function startStack(requested: StackOptions = {}): Promise<Stack> {
   const options = withGuestCreation(requested);
   const certificates = await ensureDevCertificates();
-  const storage = await startAzurite();
+  const azurite = await startAzurite();
+  const storage = options.wrapStorage ? await options.wrapStorage(azurite) : azurite;
   const env = await startTestEmulator(options);
   const logs: LogLine[] = [];
   const waiters = new Set<() => void>();
@@ -160,6 +163,12 @@ export async function startStack(requested: StackOptions = {}): Promise<Stack> {
     }),
     // Crashed workers' emails come back within seconds. The sweep keeps its real grace period.
     WEQS_PROCESSING_LEASE_SECONDS: '5',
+    // Seconds, not minutes, for a send of unknown outcome (the emulator files Sent Items copies
+    // after 2 s: the settle time outlasts it three times) and for emails put off.
+    WEQS_SENT_ITEMS_SETTLE_SECONDS: '6',
+    WEQS_DEFER_BUSY_SECONDS: '2',
+    WEQS_DEFER_SEND_UNKNOWN_SECONDS: '3',
+    WEQS_DEFER_SEND_RATE_SECONDS: '5',
     // Tests invoke the sweep timer by hand: let every invocation sweep, whatever the minute.
     WEQS_SWEEP_MINUTES: '1',
     ...(options.settings ?? {}),

@@ -116,4 +116,25 @@ describe('loadConfig', () => {
   it('refuses a client state too short to be a secret', async () => {
     expect(await problemsOf({ WEQS_SUBSCRIPTION_CLIENT_STATE: 'short' })).toEqual(['WEQS_SUBSCRIPTION_CLIENT_STATE must be a random secret of at least 32 characters']);
   });
+
+  describe('waits (production values by default; tests and the chaos campaign set short ones)', () => {
+    const timingNames = ['WEQS_SENT_ITEMS_SETTLE_SECONDS', 'WEQS_DEFER_BUSY_SECONDS', 'WEQS_DEFER_SEND_UNKNOWN_SECONDS', 'WEQS_DEFER_SEND_RATE_SECONDS'];
+
+    it('waits a minute for Sent Items and puts emails off for 15, 30 and 60 s when nothing is set', async () => {
+      const config = loadConfig(await settings(Object.fromEntries(timingNames.map((name) => [name, undefined]))));
+      expect(config.sentItemsSettleMs).toBe(60_000);
+      expect(config.deferSeconds).toEqual({ busy: 15, sendOutcomeUnknown: 30, sendRateBusy: 60 });
+    });
+
+    it('takes shorter waits in whole seconds', async () => {
+      const config = loadConfig(await settings({ WEQS_SENT_ITEMS_SETTLE_SECONDS: '6', WEQS_DEFER_BUSY_SECONDS: '2', WEQS_DEFER_SEND_UNKNOWN_SECONDS: '3', WEQS_DEFER_SEND_RATE_SECONDS: '5' }));
+      expect(config.sentItemsSettleMs).toBe(6000);
+      expect(config.deferSeconds).toEqual({ busy: 2, sendOutcomeUnknown: 3, sendRateBusy: 5 });
+    });
+
+    it('names each wait that is not a whole number of seconds from 1 to 3600', async () => {
+      const problems = await problemsOf({ WEQS_SENT_ITEMS_SETTLE_SECONDS: '0', WEQS_DEFER_BUSY_SECONDS: '1.5', WEQS_DEFER_SEND_UNKNOWN_SECONDS: 'soon', WEQS_DEFER_SEND_RATE_SECONDS: '3601' });
+      expect(problems.map((problem) => problem.split(' ')[0])).toEqual(timingNames);
+    });
+  });
 });
