@@ -19,8 +19,9 @@ import type { Attempt, HandledEmail, InboundDependencies } from '../../../src/wo
 import { handleInboundMessage, TryLater } from '../../../src/workflows/handle-inbound-message.js';
 import type { InboundMessageReference } from '../../../src/workflows/receive-notifications.js';
 
-/** The process died at this call: it and every call after it fail until the world is revived. */
-export class Crash extends Error {}
+import { Crash, CrashPoints } from './crash-points.js';
+
+export { Crash };
 
 export const inboxAddress = 'workexperience@weqs.example';
 /** What Exchange Online adds for mail whose domain vouched for it (no authserv-id: our own service). */
@@ -62,7 +63,7 @@ export interface Effects {
  * adapters give (one claim per organisation, a send once per intent, a folder made once at its
  * name), and a switch that kills the "process" at the n-th port call, before or after its effect.
  */
-export class InboundWorld {
+export class InboundWorld extends CrashPoints {
   now = new Date('2027-03-02T10:00:00Z');
   readonly leaseMs = 60_000;
   readonly emails = new Map<string, InboxEmail>();
@@ -74,14 +75,6 @@ export class InboundWorld {
   /** Applicants sharing is refused for (outside the tenant, not guests). */
   readonly outsiders = new Set<string>();
   replyDecision: (address: string) => ReplyAllowanceDecision = () => ({ allowed: true, firstContact: true });
-  /** Port calls made so far, by name, for crash points and for asserting what happened. */
-  readonly calls: string[] = [];
-  crashAt: { call: number; when: 'before' | 'after' } | undefined;
-  /** Makes one named port call fail (not a crash: the process lives on). */
-  failing: { name: string; error: Error } | undefined;
-  /** Whether the crash switch fired (so a crash test knows it tested a crash). */
-  crashed = false;
-  private dead = false;
   private sequence = 0;
   private readonly once = new Set<string>();
   private readonly onceClaimed = new Map<string, string>();
@@ -92,6 +85,7 @@ export class InboundWorld {
   readonly deps: InboundDependencies;
 
   constructor(settings: Partial<InboundDependencies['settings']> = {}) {
+    super();
     this.register = new ApplicationsRegister({ createOnce: () => Promise.reject(new Error('unused')), query: () => Promise.reject(new Error('unused')), update: () => Promise.reject(new Error('unused')) });
     const directory = OrganisationDirectory.build(organisations, [], { asOf: this.now });
     this.deps = {
@@ -128,30 +122,9 @@ export class InboundWorld {
     };
   }
 
-  /** A port call: a crash point before and after its effect. */
-  private async call<T>(name: string, effect: () => Promise<T>): Promise<T> {
-    if (this.dead) throw new Crash(`dead before ${name}`);
-    this.calls.push(name);
-    const index = this.calls.length;
-    if (this.crashAt?.call === index && this.crashAt.when === 'before') {
-      this.dead = true;
-      this.crashed = true;
-      throw new Crash(`crashed before ${name}`);
-    }
-    if (this.failing?.name === name) throw this.failing.error;
-    const result = await effect();
-    if (this.crashAt?.call === index && this.crashAt.when === 'after') {
-      this.dead = true;
-      this.crashed = true;
-      throw new Crash(`crashed after ${name}`);
-    }
-    return result;
-  }
-
   /** A new process: nothing crashes any more, and a dead worker's lease has lapsed. */
-  revive(): void {
-    this.dead = false;
-    this.crashAt = undefined;
+  override revive(): void {
+    super.revive();
     this.now = new Date(this.now.getTime() + this.leaseMs + 1000);
   }
 

@@ -8,7 +8,7 @@ import type { ApplicationClaim, ClaimsPort } from '../../../src/ports/claims.por
 import type { ApplicationFolderPort, FolderAccessPort, FolderContents, FolderRole } from '../../../src/ports/evidence-folders.port.js';
 import type { DatedOutgoingMailPort } from '../../../src/ports/outgoing-mail.port.js';
 import type { JobAction, JobOptions, ReviewDependencies } from '../../../src/workflows/review/review-dependencies.js';
-import { Crash } from './inbound-fakes.js';
+import { Crash, CrashPoints } from './crash-points.js';
 
 /** A catalogue with one criterion a section, as staff might load it. */
 export const testCatalogue: CriteriaCatalogue = {
@@ -46,7 +46,7 @@ export interface ReviewWorldOptions {
  * each with its claim and folder, and the same crash switch as the request saga's world: the
  * "process" dies at the n-th port call, before or after its effect.
  */
-export class ReviewWorld {
+export class ReviewWorld extends CrashPoints {
   readonly applications: ApplicationRecord[];
   readonly claimsByKey = new Map<string, ApplicationClaim>();
   readonly sent: SentEmail[] = [];
@@ -61,20 +61,15 @@ export class ReviewWorld {
   /** Applicants sharing is refused for (outside the tenant, not guests). */
   readonly outsiders = new Set<string>();
   readonly state = new Map<string, string>();
-  readonly calls: string[] = [];
-  crashAt: { call: number; when: 'before' | 'after' } | undefined;
-  /** Makes one named port call fail (not a crash: the process lives on). */
-  failing: { name: string; error: Error } | undefined;
-  crashed = false;
   calendarRows: unknown[];
   readonly deps: ReviewDependencies;
-  private dead = false;
   private readonly sentIntents = new Set<string>();
   private readonly handedOver = new Map<string, Date>();
   private readonly done = new Set<string>();
   private readonly claimants = new Map<string, string>();
 
   constructor(private readonly options: ReviewWorldOptions) {
+    super();
     this.calendarRows = options.calendarRows;
     this.applications = options.rows.map((row, index) => ({
       id: String(index + 1),
@@ -143,32 +138,6 @@ export class ReviewWorld {
         expiryReminderOffsets: [90, 30],
       },
     };
-  }
-
-  /** A port call: a crash point before and after its effect. */
-  private async call<T>(name: string, effect: () => Promise<T>): Promise<T> {
-    if (this.dead) throw new Crash(`dead before ${name}`);
-    this.calls.push(name);
-    const index = this.calls.length;
-    if (this.crashAt?.call === index && this.crashAt.when === 'before') {
-      this.dead = true;
-      this.crashed = true;
-      throw new Crash(`crashed before ${name}`);
-    }
-    if (this.failing?.name === name) throw this.failing.error;
-    const result = await effect();
-    if (this.crashAt?.call === index && this.crashAt.when === 'after') {
-      this.dead = true;
-      this.crashed = true;
-      throw new Crash(`crashed after ${name}`);
-    }
-    return result;
-  }
-
-  /** A new process: nothing crashes any more. */
-  revive(): void {
-    this.dead = false;
-    this.crashAt = undefined;
   }
 
   application(reference: string): ApplicationRecord {
