@@ -1,24 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, readLocalSettings } from '../../dev/local-settings.js';
+import { unusedPort } from '../support/ports.js';
 
 const run = promisify(execFile);
 
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function weqs(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -32,7 +20,7 @@ async function weqs(args: string[], env: Record<string, string>): Promise<{ code
 
 describe('the CLI when a service is unreachable', () => {
   it('names the token endpoint it tried and what to do, with no MSAL stack trace', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const down = `https://127.0.0.1:${port}`;
     const result = await weqs(['reminders', '--as-of', '2026-09-10', '--dry-run'], { ...(await readLocalSettings()), WEQS_AUTHORITY_HOST: down, WEQS_GRAPH_BASE_URL: down });
     expect(result.code).toBe(1);
@@ -42,7 +30,7 @@ describe('the CLI when a service is unreachable', () => {
   }, 60_000);
 
   it('names the storage it tried when Azurite is not running', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const storage = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
     const result = await weqs(['outcomes'], { ...(await readLocalSettings()), AzureWebJobsStorage: storage });
     expect(result.code).toBe(1);

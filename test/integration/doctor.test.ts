@@ -20,8 +20,8 @@ import { validationHandshake } from '../../src/workflows/receive-notifications.j
 import { otherMailbox, startTestEmulator } from '../support/emulator.js';
 import type { TestEmulator, TestEmulatorOptions } from '../support/emulator.js';
 import { readFile } from 'node:fs/promises';
-import { createServer as createTcpServer } from 'node:net';
 import { QueueServiceClient } from '@azure/storage-queue';
+import { unusedPort } from '../support/ports.js';
 
 /**
  * `weqs doctor` against the embedded tenant set up right, and against tenants set up wrongly in
@@ -177,10 +177,7 @@ describe('weqs doctor', () => {
 
   it('fails storage naming the endpoint it tried, and checks nothing else that needs storage', async () => {
     const { env, settings } = await deployment();
-    const closed = createTcpServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await unusedPort();
     try {
       const down = settings.AzureWebJobsStorage?.replace(/127\.0\.0\.1:\d+/g, `127.0.0.1:${port}`) ?? '';
       const lines = await runDoctor({ ...settings, AzureWebJobsStorage: down }, { otherMailbox, now });
@@ -200,10 +197,7 @@ describe('weqs doctor', () => {
 
   it('fails the Teams webhook when nothing answers at its address', async () => {
     const { env, settings } = await deployment();
-    const closed = createTcpServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await unusedPort();
     try {
       const lines = await runDoctor({ ...settings, WEQS_TEAMS_WEBHOOK_URL: `https://127.0.0.1:${port}/workflows/staff-channel/triggers/manual/paths/invoke?sig=abc` }, { otherMailbox, now });
       expect(line(lines, 'Teams webhook')).toMatchObject({ verdict: 'fail', detail: `127.0.0.1:${port} — nothing is listening there (connection refused); no card can reach staff`, fix: expect.stringContaining('set WEQS_TEAMS_WEBHOOK_URL (Key Vault secret weqs-teams-webhook-url in Azure)') });

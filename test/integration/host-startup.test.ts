@@ -9,20 +9,10 @@ import { embeddedTenantSettings, projectRoot, readLocalSettings } from '../../de
 import { startAzurite } from '../../dev/storage-emulator.js';
 import { reportStartup } from '../../functions/index.js';
 import { startTestEmulator } from '../support/emulator.js';
+import { unusedPort } from '../support/ports.js';
 
 const run = promisify(execFile);
 
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const azuriteAt = (port: number): string =>
   `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:${port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
@@ -50,7 +40,7 @@ describe("the host's start-up when a service is unreachable or refuses", () => {
   }, 120_000);
 
   it('names the storage endpoint and the token endpoint it tried when neither answers, and what to do', async () => {
-    const [storagePort, tokenPort] = [await closedPort(), await closedPort()];
+    const [storagePort, tokenPort] = [await unusedPort(), await unusedPort()];
     const authority = `https://127.0.0.1:${tokenPort}`;
     const result = await startHost({ ...(await readLocalSettings()), AzureWebJobsStorage: azuriteAt(storagePort), WEQS_AUTHORITY_HOST: authority, WEQS_GRAPH_BASE_URL: authority });
     expect(result.code).toBe(1);
@@ -89,7 +79,7 @@ describe('npm start when a step fails', () => {
     try {
       let result: { code: number; stderr: string };
       try {
-        await run(process.execPath, ['--import', 'tsx', join(projectRoot, 'dev', 'start.ts'), '--no-demo', '--emulator-port', String(port), '--storage-ports', '0,0,0', '--host-port', String(await closedPort())], { env: { ...process.env, WEQS_LOG_LEVEL: 'silent' }, cwd: projectRoot, timeout: 90_000 });
+        await run(process.execPath, ['--import', 'tsx', join(projectRoot, 'dev', 'start.ts'), '--no-demo', '--emulator-port', String(port), '--storage-ports', '0,0,0', '--host-port', String(await unusedPort())], { env: { ...process.env, WEQS_LOG_LEVEL: 'silent' }, cwd: projectRoot, timeout: 90_000 });
         result = { code: 0, stderr: '' };
       } catch (error) {
         result = error as { code: number; stderr: string };
@@ -107,7 +97,7 @@ describe('npm start when a step fails', () => {
 describe("the function app's start-up in Azure (the appStart hook)", () => {
   it('writes each problem as what was tried, what answered and what to do', async () => {
     const written: string[] = [];
-    const port = await closedPort();
+    const port = await unusedPort();
     const code = await reportStartup({ ...(await readLocalSettings()), AzureWebJobsStorage: azuriteAt(port), WEQS_AUTHORITY_HOST: `https://127.0.0.1:${port}`, WEQS_LOG_LEVEL: 'silent' }, (text) => written.push(text));
     expect(code).toBe(1);
     expect(written).toEqual([expect.stringContaining(`weqs cannot start: Azure Storage at http://127.0.0.1:${port}/devstoreaccount1`), expect.stringContaining(`weqs cannot start: Entra ID (token for Microsoft Graph) at https://127.0.0.1:${port}`)]);

@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { startAzurite } from '../../dev/storage-emulator.js';
 import type { RunningAzurite } from '../../dev/storage-emulator.js';
 import { spawnLocalHost } from '../../dev/functions-host/spawn-host.js';
@@ -13,6 +11,7 @@ import { ServiceState } from '../../src/storage/service-state.js';
 import { Tables } from '../../src/storage/tables.js';
 import { startTestEmulator } from './emulator.js';
 import type { TestEmulator, TestEmulatorOptions } from './emulator.js';
+import { unusedPort } from './ports.js';
 
 export interface LogLine {
   level: number;
@@ -83,17 +82,6 @@ function odsExtractDirectoryArgs(): string[] {
   return ['directory', 'import', '--etr', file('etr.csv'), '--epraccur', file('epraccur_active_gp_practices.csv'), '--egdpprac', file('egdpprac_open_dental_practices.csv'), '--icb', file('icbs_2026_36_from_rtt_april2026.csv'), '--succ', file('succ_trust_rows.csv')];
 }
 
-/** The notification URL names the host's port, which must stay the same across host restarts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Where Graph refuses the inbox subscription (the alternative reading, WEQS_EMULATOR_READINGS),
@@ -153,7 +141,7 @@ export async function startStack(requested: StackOptions = {}): Promise<Stack> {
     for (const wake of waiters) wake();
   };
   let host: SpawnedHost | undefined;
-  const hostPort = await freePort();
+  const hostPort = await unusedPort();
   const settings: Record<string, string> = {
     ...embeddedTenantSettings(await readLocalSettings(), {
       emulatorUrl: env.emulator.url,
