@@ -3,25 +3,26 @@ import { BaseSequencer } from 'vitest/node';
 import type { TestSpecification } from 'vitest/node';
 
 /**
- * Seconds the slowest files took when run alone on the 2-core machine (`npx vitest run <file>`,
+ * Seconds the slowest files took in a full `npm test` on the 2-core machine (three workers,
  * December 2026). Only the order matters: a file that takes minutes must start first, or one
  * worker ends the run alone on it while the others sit idle. Refresh the figures when a file's
  * running time changes a lot; a file not listed is estimated from its folder.
  */
 const measuredSeconds: Readonly<Record<string, number>> = {
-  'test/e2e/resilience.test.ts': 150,
-  'test/e2e/chaos.test.ts': 85,
-  'test/e2e/review-year.test.ts': 70,
-  'test/e2e/hostile-identity-corpus.test.ts': 60,
-  'test/e2e/hostile-mail-corpus.test.ts': 45,
-  'test/e2e/request-pipeline.test.ts': 35,
-  'test/browser/console.test.ts': 20,
-  'test/integration/host-startup.test.ts': 18,
-  'test/e2e/hostile-mail.test.ts': 18,
-  'test/integration/cli-errors.test.ts': 18,
-  'test/e2e/reviews-paused.test.ts': 12,
-  'test/e2e/inbound-notification.test.ts': 9,
-  'test/integration/send-once.test.ts': 9,
+  'test/e2e/resilience.test.ts': 72,
+  'test/e2e/chaos.test.ts': 59,
+  'test/e2e/review-year.test.ts': 54,
+  'test/e2e/hostile-identity-corpus.test.ts': 36,
+  'test/e2e/request-pipeline.test.ts': 25,
+  'test/e2e/hostile-mail-corpus.test.ts': 19,
+  'test/browser/console.test.ts': 19,
+  'test/integration/cli-errors.test.ts': 17,
+  'test/e2e/alternative-readings.test.ts': 15,
+  'test/integration/host-startup.test.ts': 14,
+  'test/e2e/hostile-mail.test.ts': 12,
+  'test/integration/send-once.test.ts': 10,
+  'test/e2e/reviews-paused.test.ts': 8,
+  'test/e2e/inbound-notification.test.ts': 6,
 };
 
 /** Files that start a stack or a child process take seconds; unit tests take milliseconds. */
