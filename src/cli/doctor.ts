@@ -220,20 +220,24 @@ export async function runDoctor(environment: Record<string, string | undefined>,
     return ours.length === 1 ? { verdict: 'pass', detail } : { verdict: 'warn', detail, fix: 'weqs keeps one; the extra is removed at the next renewal' };
   });
 
+  // Read-only: a queue or table weqs has not needed yet does not exist, which is not a fault
+  // (weqs creates each on first use, a poison queue appears with its first message).
+  const notYet = (error: unknown): undefined => {
+    if (statusOf(error) !== 404) throw error;
+    return undefined;
+  };
   await check(lines, 'storage', config, async () => {
     const down = await storageDown;
     if (down) throw down.error;
-    for (const name of [queueNames.inboundMessages, queueNames.subscriptionEvents]) await (await runtime.queues.client(name)).getProperties();
-    await (await runtime.tables.client(tableNames.inbound)).getEntity('doctor', 'doctor').catch((error: unknown) => {
-      if (statusOf(error) !== 404) throw error;
-    });
+    for (const name of [queueNames.inboundMessages, queueNames.subscriptionEvents]) await runtime.queues.existing(name).getProperties().catch(notYet);
+    await runtime.tables.existing(tableNames.inbound).getEntity('doctor', 'doctor').catch(notYet);
     return { verdict: 'pass', detail: 'queues and tables reachable' };
   });
 
   const poisoned: (ReturnType<typeof poisonQueues>[number] & { count: number })[] = [];
   await check(lines, 'poison queue', config, needsStorage(async () => {
     for (const poison of poisonQueues(config)) {
-      const count = (await (await runtime.queues.client(poison.queue)).getProperties()).approximateMessagesCount ?? 0;
+      const count = (await runtime.queues.existing(poison.queue).getProperties().catch(notYet))?.approximateMessagesCount ?? 0;
       if (count > 0) poisoned.push({ ...poison, count });
     }
     const [first] = poisoned;

@@ -38,6 +38,11 @@ export class Queues {
     return client;
   }
 
+  /** A client for a queue as it is, never creating it: for read-only checks (`weqs doctor`). */
+  existing(name: QueueName | `${QueueName}-poison`): QueueClient {
+    return this.service.getQueueClient(name);
+  }
+
   async send(name: QueueName, value: unknown, options: { visibilityTimeoutSeconds?: number } = {}): Promise<void> {
     const queue = await this.client(name);
     await queue.sendMessage(encodeQueueMessage(value), options.visibilityTimeoutSeconds ? { visibilityTimeout: options.visibilityTimeoutSeconds } : {});

@@ -28,15 +28,19 @@ export class Tables {
   client(name: TableName): Promise<TableClient> {
     let client = this.ready.get(name);
     if (!client) {
-      const table =
-        'connectionString' in this.storage
-          ? TableClient.fromConnectionString(this.storage.connectionString, name, { allowInsecureConnection: this.storage.connectionString.includes('http://127.0.0.1') || this.storage.connectionString.includes('UseDevelopmentStorage=true') })
-          : new TableClient(this.storage.serviceUris.table, name, requireCredential(this.credential));
+      const table = this.existing(name);
       client = table.createTable().then(() => table);
       client.catch(() => this.ready.delete(name));
       this.ready.set(name, client);
     }
     return client;
+  }
+
+  /** A client for a table as it is, never creating it: for read-only checks (`weqs doctor`). */
+  existing(name: TableName): TableClient {
+    return 'connectionString' in this.storage
+      ? TableClient.fromConnectionString(this.storage.connectionString, name, { allowInsecureConnection: this.storage.connectionString.includes('http://127.0.0.1') || this.storage.connectionString.includes('UseDevelopmentStorage=true') })
+      : new TableClient(this.storage.serviceUris.table, name, requireCredential(this.credential));
   }
 }
 
