@@ -213,7 +213,7 @@ function keyDates(input: ApplicationOpenedEmailInput): Block[] {
       value(clipLine(cycle.name, CAP.cycleName)),
       ' review.',
     ),
-    p('We will email you reminders before the deadline. If your application is not ready by then, it will move to the next review cycle.'),
+    p('We will email you reminders before the deadline. If your application is not ready by then, it will move to the next review cycle we publish.'),
     p('After the deadline, we review applications. We may email you during the review to ask for more information or evidence.'),
     p(
       `We will send you our decision between ${formatUkDate(cycle.decisionsOpen, 'long')} and ${formatUkDate(cycle.decisionsClose, 'long')}.`,

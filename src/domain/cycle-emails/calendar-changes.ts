@@ -37,7 +37,7 @@ export function reviewsResumedEmail(input: ReviewsResumedEmailInput): EmailConte
     h2('Key dates'),
     p(strong(`The submission deadline is ${endOf(cycle.submissionDeadline)}.`)),
     p(`${CURRENT_EVIDENCE_RULE} For this deadline that is on or after ${longDate(currentFromDate(cycle.submissionDeadline))}.`),
-    p('We will email you reminders before the deadline. If your application is not ready by then, it will move to the next review cycle.'),
+    p('We will email you reminders before the deadline. If your application is not ready by then, it will move to the next review cycle we publish.'),
     p(`We will send you our decision between ${longDate(cycle.decisionsOpen)} and ${longDate(cycle.decisionsClose)}.`),
     ...(input.folderUrl === undefined ? [] : [folderLink(input.folderUrl)]),
     ...getHelp(input.supportAddress, reference),

@@ -88,14 +88,14 @@ export function deadlineReminderEmail(input: DeadlineReminderEmailInput): EmailC
           p('At the deadline, your application will go into review, and we will review what is in your folder then. You can keep adding and improving evidence until the deadline.'),
           p(
             laterCycle
-              ? 'From the deadline, your folder will be read-only: you will be able to open it, but not change it. If your application is no longer ready at the deadline, it will move to the next review cycle instead.'
+              ? 'From the deadline, your folder will be read-only: you will be able to open it, but not change it. If your application is no longer ready at the deadline, it will move to the next review cycle we publish instead.'
               : 'From the deadline, your folder will be read-only: you will be able to open it, but not change it. If your application is no longer ready at the deadline, it will stay open and wait until new review dates are published, and we will email you then.',
           ),
         ]
       : [
           p(
             laterCycle
-              ? 'If your application is still not ready at the deadline, we will not review it in this cycle. It will move to the next review cycle, and we will email you.'
+              ? 'If your application is still not ready at the deadline, we will not review it in this cycle. It will move to the next review cycle we publish, and we will email you.'
               : 'If your application is still not ready at the deadline, we will not review it in this cycle. No later review cycle has been published yet, so your application will stay open and wait until new review dates are published. We will email you then.',
           ),
         ]),

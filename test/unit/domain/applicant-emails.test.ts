@@ -119,6 +119,10 @@ describe('applicationOpenedEmail', () => {
     expect(email.text).toContain('The award is free of charge.');
   });
 
+  it('never promises a later cycle the calendar may not hold: one "we publish"', () => {
+    expect(email.text.replace(/\s+/g, ' ')).toContain('it will move to the next review cycle we publish.');
+  });
+
   it('names the organisation and the reference in the subject, without RE:', () => {
     expect(email.subject).toBe('Work Experience Quality Standard – Northshire Hospitals NHS Foundation Trust (WEQS-2026-0042)');
   });
