@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { categoriesWithOutcome } from '../../../src/domain/inbound-outcome.js';
 import type { InboundOutcome } from '../../../src/domain/inbound-outcome.js';
 import { keyDigest } from '../../../src/domain/key-digest.js';
-import { SendOutcomeUnknown, SendRateBusy } from '../../../src/ports/outgoing-mail.port.js';
 import type { ApplicationClaim } from '../../../src/ports/claims.port.js';
-import { TryLater } from '../../../src/workflows/handle-inbound-message.js';
 import { OrganisationDirectory } from '../../../src/domain/organisation-directory.js';
 import { failingAuthentication, InboundWorld, organisations, requestSubject } from './inbound-fakes.js';
 import type { InboxEmail } from '../../../src/ports/mailbox.port.js';
@@ -265,20 +263,19 @@ describe('failures and deferrals', () => {
     const key = keyDigest(email.internetMessageId);
     world.ledgerEntries.set(key, { key, messageId: email.id, state: 'processing', attempts: 1, correlationId: 'other', updatedAt: '', etag: '', leaseOwner: 'another worker', leaseUntil: world.now.getTime() + 60_000 } as Parameters<typeof world.ledgerEntries.set>[1]);
 
-    await expect(world.handle(email)).rejects.toBeInstanceOf(TryLater);
+    expect(await world.attempt(email)).toEqual({ kind: 'later', reason: 'busy', delaySeconds: 15, detail: 'Another worker is handling this email.' });
     expect(world.effects).toMatchObject({ sent: [], folders: [], cards: [] });
   });
 
   it('puts an email off, not failed, when a reply may have gone moments ago', async () => {
     const world = new InboundWorld();
-    world.failing = { name: 'outgoing.sendOnce', error: new SendOutcomeUnknown('may have been sent') };
+    world.sendResult = { kind: 'later', reason: 'send-outcome-unknown', detail: 'may have been sent' };
     const email = world.deliver({ subject: requestSubject('Castle Medical Centre') });
 
-    const error = await world.handle(email, { final: true }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(TryLater);
-    expect((error as TryLater).delaySeconds).toBe(30);
+    expect(await world.attempt(email, { final: true })).toEqual({ kind: 'later', reason: 'send-outcome-unknown', delaySeconds: 30, detail: 'may have been sent' });
     expect(world.outcomeOf(email)).toBeUndefined();
-    world.failing = undefined;
+    expect(world.ledgerEntries.get(keyDigest(email.internetMessageId))).toMatchObject({ state: 'processing', detail: 'may have been sent' });
+    world.sendResult = undefined;
     expect((await world.handle(email)).outcome).toBe('needs-identifying');
   });
 });
@@ -431,12 +428,10 @@ describe('the less travelled paths', () => {
 
   it('puts an email off for a minute when the sending rate is full', async () => {
     const world = new InboundWorld();
-    world.failing = { name: 'outgoing.sendOnce', error: new SendRateBusy('full') };
+    world.sendResult = { kind: 'later', reason: 'send-rate-busy', detail: 'full' };
     const email = world.deliver({ subject: requestSubject('Castle Medical Centre') });
 
-    const error = await world.handle(email).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(TryLater);
-    expect((error as TryLater).delaySeconds).toBe(60);
+    expect(await world.attempt(email)).toMatchObject({ kind: 'later', reason: 'send-rate-busy', delaySeconds: 60 });
   });
 
   it('still records a failed email when telling staff fails too', async () => {
