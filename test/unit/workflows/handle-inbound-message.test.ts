@@ -340,6 +340,71 @@ describe.each(Object.entries(scenarios))('crash at every step, then the queue re
   });
 });
 
+const replyingPaths: Record<string, { outcome: InboundOutcome; prepare: (world: InboundWorld) => Promise<InboxEmail> }> = {
+  ...scenarios,
+  'a request without a usable name': { outcome: 'invalid-request', prepare: async (world) => world.deliver({ subject: requestSubject('') }) },
+  'an organisation whose award is current': {
+    outcome: 'award-current',
+    prepare: async (world) => {
+      world.seedClaim({ organisationKey: 'ods:RZZ', organisationName: northshire, odsCode: 'RZZ', sourceMessageKey: 'earlier', requesterAddress: jo.address, receivedAt: '2026-01-01T00:00:00Z', state: 'awarded', progress: { reference: 'WEQS-2026-0001' }, award: { level: 'gold', expiresOn: '2028-12-31' } });
+      return world.deliver({ subject: requestSubject(northshire) });
+    },
+  },
+  'a request to stop reminders': {
+    outcome: 'reminders-preference',
+    prepare: async (world) => {
+      world.seedApplication({ reference: 'WEQS-2027-0007', organisationKey: 'ods:RZZ', organisationName: northshire, requesterAddress: jo.address, folderUrl: '', formUrl: '', receivedAt: '2027-01-01T00:00:00Z', sourceMessageId: '<seed@x>' });
+      return world.deliver({ subject: 'RE: WEQS-2027-0007 STOP REMINDERS', from: jo });
+    },
+  },
+};
+
+describe.each(Object.entries(replyingPaths))('a reply that cannot settle yet puts the email off: %s', (_name, scenario) => {
+  it.each([
+    ['another worker is sending it', 'in-progress' as const, 'send-outcome-unknown', 30],
+    ['it may have gone moments ago', { kind: 'later' as const, reason: 'send-outcome-unknown' as const, detail: 'may have been sent' }, 'send-outcome-unknown', 30],
+    ['the sending rate is full', { kind: 'later' as const, reason: 'send-rate-busy' as const, detail: 'full' }, 'send-rate-busy', 60],
+  ])('%s: no outcome yet, then the same outcome with one reply', async (_why, unsettled, reason, delaySeconds) => {
+    const world = new InboundWorld();
+    const email = await scenario.prepare(world);
+    const before = structuredClone(world.effects);
+    world.sendResult = unsettled;
+
+    expect(await world.attempt(email)).toMatchObject({ kind: 'later', reason, delaySeconds });
+    expect(world.outcomeOf(email)).toBeUndefined();
+    // Released, so the queue's next delivery need not wait out the lease.
+    const entry = world.ledgerEntries.get(keyDigest(email.internetMessageId));
+    expect(entry).toMatchObject({ state: 'processing' });
+    expect(entry?.leaseOwner).toBeUndefined();
+    world.sendResult = undefined;
+
+    expect((await world.handleUntilDone(email)).outcome).toBe(scenario.outcome);
+    expect(world.outcomeOf(email)).toBe(scenario.outcome);
+    expect(world.effects.sent.slice(before.sent.length)).toHaveLength(1);
+    expect(world.effects.folders.length - before.folders.length).toBe(scenario.outcome === 'provisioned' ? 1 : 0);
+    expect(world.effects.applications.length - before.applications.length).toBe(scenario.outcome === 'provisioned' ? 1 : 0);
+  });
+});
+
+describe('an unsettled reply beside a failing step', () => {
+  it('is a failure when the list item fails (retried as any failure), and a deferral when only the staff card does not', async () => {
+    const world = new InboundWorld();
+    const email = world.deliver({ subject: requestSubject(northshire), from: jo });
+    world.sendResult = { kind: 'later', reason: 'send-outcome-unknown', detail: 'may have been sent' };
+    world.failing = { name: 'applications.createOnce', error: new Error('503 from the list') };
+    await expect(world.attempt(email)).rejects.toThrow('503 from the list');
+
+    world.failing = { name: 'staff.post', error: new Error('Teams down') };
+    expect(await world.attempt(email)).toMatchObject({ kind: 'later', reason: 'send-outcome-unknown' });
+
+    world.failing = undefined;
+    world.sendResult = undefined;
+    expect((await world.handleUntilDone(email)).outcome).toBe('provisioned');
+    expect(world.effects.sent).toHaveLength(1);
+    expect(world.effects.applications).toHaveLength(1);
+  });
+});
+
 describe('the less travelled paths', () => {
   const unverified = 'spf=none (sender IP is 192.0.2.9) smtp.mailfrom=trust.nhs.example; dkim=none (message not signed) header.d=none;dmarc=none action=none header.from=trust.nhs.example;';
 
