@@ -30,12 +30,6 @@ const workflowForbiddenImports = {
   ],
 };
 
-/**
- * Workflows that still import adapters (issue 11): the review jobs and the webhook decoding, being
- * changed elsewhere. Remove a file from this list once it depends on ports only.
- */
-const workflowsStillOnAdapters = ['src/workflows/receive-notifications.ts'];
-
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '.weqs/'] },
   js.configs.recommended,
@@ -60,7 +54,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/domain/**/*.ts'], rules: { 'no-restricted-imports': ['error', domainForbiddenImports] } },
-  { files: ['src/workflows/**/*.ts'], ignores: workflowsStillOnAdapters, rules: { 'no-restricted-imports': ['error', workflowForbiddenImports] } },
+  { files: ['src/workflows/**/*.ts'], rules: { 'no-restricted-imports': ['error', workflowForbiddenImports] } },
   {
     // Command-line tools and tests talk to people on the console.
     files: ['dev/**', 'bench/**', 'chaos/**', 'scripts/**', 'emulator/cli.ts', 'test/**', 'src/cli/**'],

@@ -3,7 +3,7 @@ import { keyDigest } from '../src/storage/tables.js';
 import { logger, withCorrelation } from '../src/logging.js';
 import { attemptId, getRuntime } from '../src/runtime.js';
 import { queueNames } from '../src/storage/queues.js';
-import { handleInboundMessage, TryLater } from '../src/workflows/handle-inbound-message.js';
+import { handleInboundMessage } from '../src/workflows/handle-inbound-message.js';
 import { inboundMessageReferenceSchema } from '../src/workflows/receive-notifications.js';
 
 /** Must match host.json `extensions.queues.maxDequeueCount`: the last attempt tells staff. */
@@ -19,14 +19,13 @@ export async function processInboundMessage(queueEntry: unknown, context: Invoca
   const correlationId = keyDigest(reference.messageId).slice(0, 16);
   await withCorrelation({ correlationId, function: context.functionName, dequeueCount, source: reference.source }, async () => {
     const runtime = getRuntime();
-    try {
-      await handleInboundMessage(reference, runtime.inbound, { owner: attemptId(), final: dequeueCount >= maxDequeueCount });
-    } catch (error) {
-      const deferrals = reference.deferrals ?? 0;
-      if (!(error instanceof TryLater) || deferrals >= maxDeferrals) throw error;
-      // Queued again with a delay instead of failing, so waiting never uses up the five attempts.
-      await runtime.queues.send(queueNames.inboundMessages, { ...reference, deferrals: deferrals + 1 }, { visibilityTimeoutSeconds: error.delaySeconds });
-      logger().info({ delaySeconds: error.delaySeconds, reason: error.message }, 'put the email off for a while');
-    }
+    const result = await handleInboundMessage(reference, runtime.inbound, { owner: attemptId(), final: dequeueCount >= maxDequeueCount });
+    if (result.kind === 'handled') return;
+    const deferrals = reference.deferrals ?? 0;
+    // Waited long enough: from here on the queue's attempts (and, at the last, staff) take over.
+    if (deferrals >= maxDeferrals) throw new Error(result.detail);
+    // Queued again with a delay instead of failing, so waiting never uses up the five attempts.
+    await runtime.queues.send(queueNames.inboundMessages, { ...reference, deferrals: deferrals + 1 }, { visibilityTimeoutSeconds: result.delaySeconds });
+    logger().info({ delaySeconds: result.delaySeconds, reason: result.reason, detail: result.detail }, 'put the email off for a while');
   });
 }

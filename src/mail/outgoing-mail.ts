@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { logger } from '../logging.js';
 import type { MailboxPort } from '../ports/mailbox.port.js';
-import { SendOutcomeUnknown } from '../ports/outgoing-mail.port.js';
 import type { OutgoingMailPort, OutgoingMessage, SendOptions, SendPriority, SendResult } from '../ports/outgoing-mail.port.js';
+import { SendRateBusy } from '../storage/send-rate-limiter.js';
 import type { SendPermit } from '../storage/send-rate-limiter.js';
 import type { SendIntent, SentMailLedger } from '../storage/sent-mail-ledger.js';
 import { isStorageError } from '../storage/tables.js';
@@ -14,7 +14,6 @@ export interface RateLimit {
   acquire(priority?: SendPriority): Promise<SendPermit>;
 }
 
-export { SendOutcomeUnknown };
 export type { SendResult };
 
 /** How long Exchange may take to file a sent message in Sent Items before we conclude it never went (WEQS_SENT_ITEMS_SETTLE_SECONDS). */
@@ -117,7 +116,7 @@ export class OutgoingMail implements OutgoingMailPort {
         return 'already-sent';
       }
       if (this.now().getTime() - new Date(record.startedAt).getTime() < this.sentItemsSettleMs) {
-        throw new SendOutcomeUnknown(`The email for '${intent}' may have been sent moments ago; checking again later.`);
+        return { kind: 'later', reason: 'send-outcome-unknown', detail: `The email for '${intent}' may have been sent moments ago; checking again later.` };
       }
     }
     const mime = await composeMime({
@@ -146,7 +145,15 @@ export class OutgoingMail implements OutgoingMailPort {
       if (isStorageError(error, 412)) return 'in-progress';
       throw error;
     }
-    const permit = await this.rate.acquire(options.priority);
+    let permit: SendPermit;
+    try {
+      permit = await this.rate.acquire(options.priority);
+    } catch (error) {
+      // The rate stayed full for the whole wait allowed. The draft stays recorded; a later attempt
+      // discards it and drafts again.
+      if (error instanceof SendRateBusy) return { kind: 'later', reason: 'send-rate-busy', detail: error.message };
+      throw error;
+    }
     try {
       try {
         // Conditional on the record as read: of two workers holding the same intent, one wins.

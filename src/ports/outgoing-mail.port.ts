@@ -1,8 +1,26 @@
 /** Replies to a first request from a new sender go first; anything else leaves room for them. */
 export type SendPriority = 'first-contact' | 'normal';
 
-/** in-progress: another worker is sending the same email right now (two job runs at once). */
-export type SendResult = 'sent' | 'already-sent' | 'in-progress';
+/**
+ * Why a send cannot settle now (not a failure; the caller tries again later):
+ * - `send-outcome-unknown`: handed to Graph moments ago and Sent Items does not show it yet;
+ * - `send-rate-busy`: no send could start within the wait allowed (the sending rate is full).
+ */
+export type SendLaterReason = 'send-outcome-unknown' | 'send-rate-busy';
+
+export interface SendLater {
+  kind: 'later';
+  reason: SendLaterReason;
+  /** For people reading logs and job reports. */
+  detail: string;
+}
+
+/**
+ * What became of one intent. `in-progress`: another worker is sending the same email right now
+ * (two job runs at once); `later`: see SendLaterReason. Anything else (Graph refusing the message,
+ * storage down, a bug) is thrown.
+ */
+export type SendResult = 'sent' | 'already-sent' | 'in-progress' | SendLater;
 
 export interface OutgoingMessage {
   from?: { name: string; address: string };
@@ -33,9 +51,3 @@ export interface DatedOutgoingMailPort extends OutgoingMailPort {
   /** The as-of time of an email already handed over for sending under this intent (it may have gone). */
   handedOverAsOf(intent: string): Promise<Date | undefined>;
 }
-
-/** The send may have happened moments ago and Sent Items does not show it yet: try again later, not a failure. */
-export class SendOutcomeUnknown extends Error {}
-
-/** No send could start within the wait allowed (the sending rate is full): try again later, not a failure. */
-export class SendRateBusy extends Error {}

@@ -4,11 +4,15 @@ import type { AttemptOutcome } from '../resilience/retry.js';
 import { isStorageError, tableNames } from './tables.js';
 import type { Tables } from './tables.js';
 
-import { SendRateBusy } from '../ports/outgoing-mail.port.js';
 import type { SendPriority } from '../ports/outgoing-mail.port.js';
 
-export { SendRateBusy };
 export type { SendPriority };
+
+/**
+ * No send could start within the wait allowed (the sending rate is full). Thrown to the outgoing
+ * mail adapter only, which returns it to its callers as the `send-rate-busy` outcome.
+ */
+export class SendRateBusy extends Error {}
 
 /** Held from just before a message is handed to Graph until Graph has answered. */
 export interface SendPermit {

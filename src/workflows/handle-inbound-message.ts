@@ -31,8 +31,7 @@ import type { ApplicationClaim, ClaimsPort, NewClaim } from '../ports/claims.por
 import type { EvidenceFoldersPort, FolderAccessPort, FolderPlan } from '../ports/evidence-folders.port.js';
 import type { InboundLedgerPort, InboundRecord } from '../ports/inbound-ledger.port.js';
 import type { InboxEmail, MailboxPort } from '../ports/mailbox.port.js';
-import { SendOutcomeUnknown, SendRateBusy } from '../ports/outgoing-mail.port.js';
-import type { OutgoingMailPort, OutgoingMessage } from '../ports/outgoing-mail.port.js';
+import type { OutgoingMailPort, OutgoingMessage, SendLater, SendLaterReason } from '../ports/outgoing-mail.port.js';
 import type { ReplyAllowanceDecision, ReplyLimitsPort } from '../ports/reply-limits.port.js';
 import type { StaffNotifier } from '../ports/staff-notifier.port.js';
 import { bouncedMailCard, replyLimitCard } from '../domain/flood-cards.js';
@@ -87,17 +86,29 @@ export interface HandledEmail {
   reference?: string;
 }
 
-/** Handling must wait a while (not a failure): the function queues the email again with a delay. */
-export class TryLater extends Error {
-  constructor(
-    message: string,
-    readonly delaySeconds: number,
-  ) {
-    super(message);
-  }
+/**
+ * Why handling must wait a while (not a failure), as a stable code for logs: `busy`, another
+ * worker holds the email; or a send that cannot settle now (SendLaterReason).
+ */
+export type DeferReason = 'busy' | SendLaterReason;
+
+/** The function queues the email again with this delay. */
+export interface Deferred {
+  kind: 'later';
+  reason: DeferReason;
+  delaySeconds: number;
+  detail: string;
 }
 
+/** What became of one attempt at an email: its outcome, or put off for a while. Failures are thrown. */
+export type InboundResult = ({ kind: 'handled' } & HandledEmail) | Deferred;
+
 const productionDeferrals: DeferSeconds = { busy: defaultTimings.deferBusySeconds, sendOutcomeUnknown: defaultTimings.deferSendUnknownSeconds, sendRateBusy: defaultTimings.deferSendRateSeconds };
+
+function deferred(reason: DeferReason, detail: string, defer: DeferSeconds): Deferred {
+  const delaySeconds = reason === 'busy' ? defer.busy : reason === 'send-outcome-unknown' ? defer.sendOutcomeUnknown : defer.sendRateBusy;
+  return { kind: 'later', reason, delaySeconds, detail };
+}
 
 /** A request that can never be carried out as it stands (retrying changes nothing): ends at once as failed, for staff. */
 export class PermanentFailure extends Error {}
@@ -109,6 +120,13 @@ interface Decision {
   reference?: string;
 }
 
+/** A decision, or a reply that cannot settle now: the email's outcome waits for it. */
+type Decided = Decision | SendLater;
+
+const isLater = (result: Decision | SendLater | ReplyResult | undefined): result is SendLater => typeof result === 'object' && 'kind' in result && result.kind === 'later';
+
+type ReplyResult = 'sent' | 'already-sent' | 'held' | SendLater;
+
 const firstName = (name: string | undefined): string | undefined => name?.trim() || undefined;
 
 /**
@@ -116,7 +134,7 @@ const firstName = (name: string | undefined): string | undefined => name?.trim()
  * reply the limits hold back is not sent (staff are told once per limit and window). A reply to
  * an address that had none in its window goes ahead of other mail.
  */
-async function reply(email: InboxEmail, key: string, content: EmailContent, deps: InboundDependencies, to: OutgoingMessage['to'] = [email.from]): Promise<unknown> {
+async function reply(email: InboxEmail, key: string, content: EmailContent, deps: InboundDependencies, to: OutgoingMessage['to'] = [email.from]): Promise<ReplyResult> {
   const allowance = await allowanceFor(email, key, deps);
   if (!allowance.allowed) {
     await tellStaffOfHeldReplies(email, allowance, deps);
@@ -129,7 +147,7 @@ async function reply(email: InboxEmail, key: string, content: EmailContent, deps
     { replyToMessageId: email.id, priority: allowance.firstContact ? 'first-contact' : 'normal' },
   );
   // Another worker is sending it and may yet fail: the email's outcome waits until that is known.
-  if (result === 'in-progress') throw new SendOutcomeUnknown(`Another worker is sending the reply for '${key}' right now; checking again later.`);
+  if (result === 'in-progress') return { kind: 'later', reason: 'send-outcome-unknown', detail: `Another worker is sending the reply for '${key}' right now; checking again later.` };
   return result;
 }
 
@@ -169,7 +187,7 @@ function candidatesOf(records: readonly OrganisationRecord[]): { name: string; o
  * untouched), untrusted sender, a request without a usable name, an organisation that needs
  * identifying, a second request for a claimed organisation, or a provisioned application.
  */
-export async function handleInboundMessage(reference: InboundMessageReference, deps: InboundDependencies, attempt: Attempt): Promise<HandledEmail> {
+export async function handleInboundMessage(reference: InboundMessageReference, deps: InboundDependencies, attempt: Attempt): Promise<InboundResult> {
   const email = await deps.mailbox.getEmail(reference.messageId);
   const now = deps.now();
   if (!email) {
@@ -177,7 +195,7 @@ export async function handleInboundMessage(reference: InboundMessageReference, d
     const key = deps.ledger.keyFor(reference.messageId);
     const begun = await deps.ledger.begin(key, { messageId: reference.messageId, correlationId: attempt.owner }, attempt.owner, now);
     if (begun.kind === 'acquired') await deps.ledger.finish(begun.record, 'message-gone', { detail: 'no longer in the inbox' }, now);
-    return { outcome: 'message-gone', detail: 'no longer in the inbox', repeated: begun.kind === 'done' };
+    return { kind: 'handled', outcome: 'message-gone', detail: 'no longer in the inbox', repeated: begun.kind === 'done' };
   }
   logger().info({ messageId: email.id, from: email.from.address, source: reference.source }, 'handling an inbox email');
   const key = deps.ledger.keyFor(email.internetMessageId);
@@ -189,29 +207,33 @@ export async function handleInboundMessage(reference: InboundMessageReference, d
   );
   if (begun.kind === 'done') {
     logger().info({ outcome: begun.record.outcome }, 'email already handled; nothing to do');
-    return { outcome: begun.record.outcome ?? 'not-a-request', detail: begun.record.detail ?? '', repeated: true };
+    return { kind: 'handled', outcome: begun.record.outcome ?? 'not-a-request', detail: begun.record.detail ?? '', repeated: true };
   }
   const defer = deps.settings.deferSeconds ?? productionDeferrals;
-  if (begun.kind === 'busy') throw new TryLater('Another worker is handling this email.', defer.busy);
+  if (begun.kind === 'busy') return deferred('busy', 'Another worker is handling this email.', defer);
   const record = begun.record;
   const held: HeldClaim = {};
   try {
     const decision = await decide(email, key, deps, held);
+    if (isLater(decision)) {
+      // Not a failure: a reply that may have gone moments ago, or a sending rate full for now.
+      await deps.ledger.release(record, decision.detail.slice(0, 1000), deps.now()).catch(() => undefined);
+      return deferred(decision.reason, decision.detail, defer);
+    }
     await deps.ledger.finish(record, decision.outcome, { detail: decision.detail, ...(decision.organisationKey ? { organisationKey: decision.organisationKey } : {}), ...(decision.reference ? { reference: decision.reference } : {}) }, deps.now());
     logger().info({ outcome: decision.outcome, organisationKey: decision.organisationKey, reference: decision.reference, from: email.from.address }, decision.detail);
-    return { ...decision, repeated: false };
+    return { kind: 'handled', ...decision, repeated: false };
   } catch (error) {
-    // Not failures: a send that may have gone moments ago, or a sending rate full for now.
-    const postponed = error instanceof SendOutcomeUnknown ? new TryLater(error.message, defer.sendOutcomeUnknown) : error instanceof SendRateBusy ? new TryLater(error.message, defer.sendRateBusy) : error;
-    const final = attempt.final || postponed instanceof PermanentFailure || postponed instanceof FolderOwnershipConflict;
-    if (final && !(postponed instanceof TryLater)) {
-      await recordFailure(email, record, asError(postponed), deps);
+    // A request that can never be carried out, or a folder conflict, ends at once; anything else on the last attempt.
+    const final = attempt.final || error instanceof PermanentFailure || error instanceof FolderOwnershipConflict;
+    if (final) {
+      await recordFailure(email, record, asError(error), deps);
       // The organisation must not stay blocked by an application that will never finish.
       if (held.organisationKey) await deps.claims.markFailed(held.organisationKey, key).catch((markError: unknown) => logger().error({ err: markError }, 'could not mark the claim failed'));
-      if (!attempt.final) return { outcome: 'failed', detail: asError(postponed).message.slice(0, 1000), repeated: false };
+      if (!attempt.final) return { kind: 'handled', outcome: 'failed', detail: asError(error).message.slice(0, 1000), repeated: false };
     }
-    else await deps.ledger.release(record, asError(postponed).message.slice(0, 1000), deps.now()).catch(() => undefined);
-    throw postponed;
+    else await deps.ledger.release(record, asError(error).message.slice(0, 1000), deps.now()).catch(() => undefined);
+    throw error;
   }
 }
 
@@ -246,7 +268,7 @@ interface HeldClaim {
   organisationKey?: string;
 }
 
-async function decide(email: InboxEmail, key: string, deps: InboundDependencies, held: HeldClaim): Promise<Decision> {
+async function decide(email: InboxEmail, key: string, deps: InboundDependencies, held: HeldClaim): Promise<Decided> {
   if (isAutomatedMail(email, deps.settings.inboxAddress)) {
     if (isNonDeliveryReport(email) && assessSender(email.headers).trusted) return bounced(email, deps);
     return { outcome: 'not-a-request', detail: 'an automated message (auto-reply, bounce or our own): left untouched' };
@@ -290,7 +312,8 @@ async function decide(email: InboxEmail, key: string, deps: InboundDependencies,
   if (subject.kind === 'request-without-organisation' || unusable) {
     const reason = subject.kind === 'request-without-organisation' ? subject.reason : 'unusable-name';
     const content = subjectFormatHelpEmail({ ...(requesterName ? { requesterName } : {}), receivedSubject: email.subject, reason, inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
-    await reply(email, key, content, deps);
+    const replied = await reply(email, key, content, deps);
+    if (isLater(replied)) return replied;
     await markOutcome(email, 'invalid-request', deps);
     return { outcome: 'invalid-request', detail: `request without a usable organisation name (${reason}): replied with the subject format` };
   }
@@ -394,7 +417,7 @@ async function awardCurrent(
   existing: ApplicationClaim,
   decision: { awardLevel: 'bronze' | 'silver' | 'gold'; expiresOn: string; renewalOpensOn: string },
   deps: InboundDependencies,
-): Promise<Decision> {
+): Promise<Decided> {
   const requesterName = firstName(email.from.name);
   const reviewsPaused = nextSubmissionCycle(await deps.calendar(), new Date(email.receivedAt)) === undefined;
   const content = awardCurrentEmail({
@@ -411,7 +434,8 @@ async function awardCurrent(
     renewalOpensOn: decision.renewalOpensOn,
     paused: { reviewsPaused, ...(deps.settings.reviewsPausedMessage ? { reviewsPausedMessage: deps.settings.reviewsPausedMessage } : {}) },
   });
-  await reply(email, key, content, deps);
+  const replied = await reply(email, key, content, deps);
+  if (isLater(replied)) return replied;
   await markOutcome(email, 'award-current', deps);
   return { outcome: 'award-current', detail: `${existing.organisationName} holds a ${decision.awardLevel} award until ${decision.expiresOn}: replied with when it can renew`, organisationKey: existing.organisationKey, ...(existing.progress.reference ? { reference: existing.progress.reference } : {}) };
 }
@@ -429,7 +453,7 @@ function reminderPreferenceIn(subject: string): 'stop' | 'start' | undefined {
 }
 
 /** "STOP REMINDERS" / "START REMINDERS" from the person who applied, about their application. */
-async function changeReminders(email: InboxEmail, key: string, reference: string, preference: 'stop' | 'start', deps: InboundDependencies): Promise<Decision | undefined> {
+async function changeReminders(email: InboxEmail, key: string, reference: string, preference: 'stop' | 'start', deps: InboundDependencies): Promise<Decided | undefined> {
   const application = await deps.applications.findByReference(reference);
   // Only the requester may turn reminders off; anything else is for staff to read.
   if (!application || application.requesterAddress.toLowerCase() !== email.from.address.toLowerCase()) return undefined;
@@ -437,7 +461,8 @@ async function changeReminders(email: InboxEmail, key: string, reference: string
   if (application.remindersOff !== off) await deps.applications.setRemindersOff(application, off);
   if (off) {
     const content = remindersStoppedEmail({ ...(application.requesterName ? { requesterName: application.requesterName } : {}), organisationName: application.organisationName, reference, supportAddress: deps.settings.inboxAddress });
-    await reply(email, key, content, deps);
+    const replied = await reply(email, key, content, deps);
+    if (isLater(replied)) return replied;
   }
   await markOutcome(email, 'reminders-preference', deps);
   return { outcome: 'reminders-preference', detail: `reminders turned ${off ? 'off' : 'on'} for ${reference}`, organisationKey: application.organisationKey, reference };
@@ -457,10 +482,11 @@ async function askToIdentify(
   candidates: readonly OrganisationRecord[],
   deps: InboundDependencies,
   because?: 'look-alike-characters',
-): Promise<Decision> {
+): Promise<Decided> {
   const requesterName = firstName(email.from.name);
   const content = identifyOrganisationEmail({ ...(requesterName ? { requesterName } : {}), requestedName, candidates: candidatesOf(candidates), inboxAddress: deps.settings.inboxAddress, supportAddress: deps.settings.inboxAddress });
-  await reply(email, key, content, deps);
+  const replied = await reply(email, key, content, deps);
+  if (isLater(replied)) return replied;
   await deps.once(`card:identify:${key}`, () =>
     deps.staff.post(
       needsIdentifyingCard({
@@ -477,7 +503,7 @@ async function askToIdentify(
   return { outcome: 'needs-identifying', detail: `'${requestedName}' could not be identified safely (${because ?? resolution.kind}): asked for the ODS code or postcode, staff alerted` };
 }
 
-async function duplicate(email: InboxEmail, key: string, organisationName: string, existing: ApplicationClaim, deps: InboundDependencies): Promise<Decision> {
+async function duplicate(email: InboxEmail, key: string, organisationName: string, existing: ApplicationClaim, deps: InboundDependencies): Promise<Decided> {
   const requesterName = firstName(email.from.name);
   const sameRequester = existing.requesterAddress.toLowerCase() === email.from.address.toLowerCase();
   const content = alreadyAppliedEmail({
@@ -489,7 +515,8 @@ async function duplicate(email: InboxEmail, key: string, organisationName: strin
     ...(sameRequester && existing.progress.folderUrl ? { folderUrl: existing.progress.folderUrl } : {}),
     supportAddress: deps.settings.inboxAddress,
   });
-  await reply(email, key, content, deps);
+  const replied = await reply(email, key, content, deps);
+  if (isLater(replied)) return replied;
   if (!sameRequester) {
     await deps.once(`card:duplicate:${key}`, async () =>
       deps.staff.post(
@@ -520,7 +547,7 @@ function ukYear(instant: Date): number {
  * The provisioning saga. Each step looks at the claim's checkpoint first and records its result
  * after, so a crash anywhere resumes at the next step and nothing is created or sent twice.
  */
-async function provision(email: InboxEmail, key: string, initial: ApplicationClaim, deps: InboundDependencies): Promise<Decision> {
+async function provision(email: InboxEmail, key: string, initial: ApplicationClaim, deps: InboundDependencies): Promise<Decided> {
   let claim = initial;
   const received = new Date(claim.receivedAt);
   const calendar = await deps.calendar();
@@ -565,7 +592,7 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
     const item = await deps.applications.createOnce({ ...newApplicationOf(claim, reference, cycle, { folderUrl, formUrl }, email.internetMessageId), folderAccess: pending ? 'pending' : 'granted' });
     claim = await deps.claims.checkpoint(claim, { listItemId: item.id, listItemUrl: item.webUrl });
   };
-  const sendReply = async (): Promise<void> => {
+  const sendReply = async (): Promise<SendLater | undefined> => {
     const content = applicationOpenedEmail({
       ...(requesterName ? { requesterName } : {}),
       organisationName: claim.organisationName,
@@ -580,7 +607,8 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       supportAddress: deps.settings.inboxAddress,
       ...(pending ? { folderAccessPending: true } : {}),
     });
-    await reply(email, key, content, deps, [{ address: claim.requesterAddress, ...(requesterName ? { name: requesterName } : {}) }]);
+    const replied = await reply(email, key, content, deps, [{ address: claim.requesterAddress, ...(requesterName ? { name: requesterName } : {}) }]);
+    return isLater(replied) ? replied : undefined;
   };
   // One card either way: with access pending, it is the action staff must take.
   const accessCard = async (): Promise<void> =>
@@ -617,9 +645,12 @@ async function provision(email: InboxEmail, key: string, initial: ApplicationCla
       ),
     );
   // Independent of each other, so they share one round trip.
-  const results = await Promise.allSettled([listItem(), sendReply(), card()]);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
+  const [listed, replied, carded] = await Promise.allSettled([listItem(), sendReply(), card()]);
+  // Taken in this order: a failure of an earlier step decides before a reply that must wait.
+  if (listed.status === 'rejected') throw listed.reason;
+  if (replied.status === 'rejected') throw replied.reason;
+  if (replied.value) return replied.value;
+  if (carded.status === 'rejected') throw carded.reason;
 
   if (claim.state !== 'open') claim = await deps.claims.checkpoint(claim, {}, 'open');
   await markOutcome(email, 'provisioned', deps);

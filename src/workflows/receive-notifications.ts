@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { changeNotificationCollectionSchema, sortChangeNotifications, sortLifecycleNotifications } from '../graph/change-notifications.js';
+import { changeNotificationCollectionSchema, sortChangeNotifications, sortLifecycleNotifications } from '../domain/change-notifications.js';
 import { logger } from '../logging.js';
 
 export interface WebhookResponse {

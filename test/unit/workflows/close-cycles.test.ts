@@ -85,6 +85,25 @@ describe('closing a cycle at its deadline', () => {
     expect(w.cards).toEqual([]);
   });
 
+  it.each([
+    ['another run is sending it', 'in-progress' as const],
+    ['it may have gone moments ago', { kind: 'later' as const, reason: 'send-outcome-unknown' as const, detail: 'The email may have been sent moments ago; checking again later.' }],
+    ['the sending rate is full', { kind: 'later' as const, reason: 'send-rate-busy' as const, detail: 'The sending rate is full for now.' }],
+  ])('moves nothing on while an email cannot settle (%s), and finishes on the next run', async (_why, unsettled) => {
+    const w = await world();
+    const sendOnce = w.deps.outgoing.sendOnce.bind(w.deps.outgoing);
+    w.deps.outgoing.sendOnce = async () => unsettled;
+    const actions = await closeCycles(w.deps, afterDeadline);
+    expect(actions.map((action) => action.action)).toEqual([expect.stringMatching(/ — failed, will retry on the next run: /), expect.stringMatching(/ — failed, will retry on the next run: /)]);
+    expect(w.application('WEQS-T-1')).toMatchObject({ status: 'open', targetCycleId: 'test-c1' });
+    expect(w.application('WEQS-T-2')).toMatchObject({ status: 'open', targetCycleId: 'test-c1' });
+    expect(w.cards).toEqual([]);
+    w.deps.outgoing.sendOnce = sendOnce;
+    await closeCycles(w.deps, afterDeadline);
+    expect(w.application('WEQS-T-1')).toMatchObject({ status: 'in review', targetCycleId: 'test-c1' });
+    expect(w.application('WEQS-T-2')).toMatchObject({ status: 'open', targetCycleId: 'test-c2' });
+  });
+
   it('emails each applicant at most once, and ends as an uninterrupted run does, whichever step the process dies at', async () => {
     const ready = await readyFolder('WEQS-T-1');
     const make = () => fakeReview({ calendarRows: [spring, autumn], rows: [{ targetCycleId: 'test-c1' }, { targetCycleId: 'test-c1' }], folders: { 'folder-1': ready } });

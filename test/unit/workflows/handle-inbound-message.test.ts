@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { categoriesWithOutcome } from '../../../src/domain/inbound-outcome.js';
 import type { InboundOutcome } from '../../../src/domain/inbound-outcome.js';
 import { keyDigest } from '../../../src/domain/key-digest.js';
-import { SendOutcomeUnknown, SendRateBusy } from '../../../src/ports/outgoing-mail.port.js';
 import type { ApplicationClaim } from '../../../src/ports/claims.port.js';
-import { TryLater } from '../../../src/workflows/handle-inbound-message.js';
 import { OrganisationDirectory } from '../../../src/domain/organisation-directory.js';
 import { failingAuthentication, InboundWorld, organisations, requestSubject } from './inbound-fakes.js';
 import type { InboxEmail } from '../../../src/ports/mailbox.port.js';
@@ -265,20 +263,19 @@ describe('failures and deferrals', () => {
     const key = keyDigest(email.internetMessageId);
     world.ledgerEntries.set(key, { key, messageId: email.id, state: 'processing', attempts: 1, correlationId: 'other', updatedAt: '', etag: '', leaseOwner: 'another worker', leaseUntil: world.now.getTime() + 60_000 } as Parameters<typeof world.ledgerEntries.set>[1]);
 
-    await expect(world.handle(email)).rejects.toBeInstanceOf(TryLater);
+    expect(await world.attempt(email)).toEqual({ kind: 'later', reason: 'busy', delaySeconds: 15, detail: 'Another worker is handling this email.' });
     expect(world.effects).toMatchObject({ sent: [], folders: [], cards: [] });
   });
 
   it('puts an email off, not failed, when a reply may have gone moments ago', async () => {
     const world = new InboundWorld();
-    world.failing = { name: 'outgoing.sendOnce', error: new SendOutcomeUnknown('may have been sent') };
+    world.sendResult = { kind: 'later', reason: 'send-outcome-unknown', detail: 'may have been sent' };
     const email = world.deliver({ subject: requestSubject('Castle Medical Centre') });
 
-    const error = await world.handle(email, { final: true }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(TryLater);
-    expect((error as TryLater).delaySeconds).toBe(30);
+    expect(await world.attempt(email, { final: true })).toEqual({ kind: 'later', reason: 'send-outcome-unknown', delaySeconds: 30, detail: 'may have been sent' });
     expect(world.outcomeOf(email)).toBeUndefined();
-    world.failing = undefined;
+    expect(world.ledgerEntries.get(keyDigest(email.internetMessageId))).toMatchObject({ state: 'processing', detail: 'may have been sent' });
+    world.sendResult = undefined;
     expect((await world.handle(email)).outcome).toBe('needs-identifying');
   });
 });
@@ -340,6 +337,71 @@ describe.each(Object.entries(scenarios))('crash at every step, then the queue re
     // A card has no copy to look for afterwards: a crash between posting it and recording it repeats it (at least once).
     const cardsNow = world.effects.cards.length - before.cards.length;
     expect(cardsNow).toBe(when === 'after' && name === 'staff.post' ? 2 : 1);
+  });
+});
+
+const replyingPaths: Record<string, { outcome: InboundOutcome; prepare: (world: InboundWorld) => Promise<InboxEmail> }> = {
+  ...scenarios,
+  'a request without a usable name': { outcome: 'invalid-request', prepare: async (world) => world.deliver({ subject: requestSubject('') }) },
+  'an organisation whose award is current': {
+    outcome: 'award-current',
+    prepare: async (world) => {
+      world.seedClaim({ organisationKey: 'ods:RZZ', organisationName: northshire, odsCode: 'RZZ', sourceMessageKey: 'earlier', requesterAddress: jo.address, receivedAt: '2026-01-01T00:00:00Z', state: 'awarded', progress: { reference: 'WEQS-2026-0001' }, award: { level: 'gold', expiresOn: '2028-12-31' } });
+      return world.deliver({ subject: requestSubject(northshire) });
+    },
+  },
+  'a request to stop reminders': {
+    outcome: 'reminders-preference',
+    prepare: async (world) => {
+      world.seedApplication({ reference: 'WEQS-2027-0007', organisationKey: 'ods:RZZ', organisationName: northshire, requesterAddress: jo.address, folderUrl: '', formUrl: '', receivedAt: '2027-01-01T00:00:00Z', sourceMessageId: '<seed@x>' });
+      return world.deliver({ subject: 'RE: WEQS-2027-0007 STOP REMINDERS', from: jo });
+    },
+  },
+};
+
+describe.each(Object.entries(replyingPaths))('a reply that cannot settle yet puts the email off: %s', (_name, scenario) => {
+  it.each([
+    ['another worker is sending it', 'in-progress' as const, 'send-outcome-unknown', 30],
+    ['it may have gone moments ago', { kind: 'later' as const, reason: 'send-outcome-unknown' as const, detail: 'may have been sent' }, 'send-outcome-unknown', 30],
+    ['the sending rate is full', { kind: 'later' as const, reason: 'send-rate-busy' as const, detail: 'full' }, 'send-rate-busy', 60],
+  ])('%s: no outcome yet, then the same outcome with one reply', async (_why, unsettled, reason, delaySeconds) => {
+    const world = new InboundWorld();
+    const email = await scenario.prepare(world);
+    const before = structuredClone(world.effects);
+    world.sendResult = unsettled;
+
+    expect(await world.attempt(email)).toMatchObject({ kind: 'later', reason, delaySeconds });
+    expect(world.outcomeOf(email)).toBeUndefined();
+    // Released, so the queue's next delivery need not wait out the lease.
+    const entry = world.ledgerEntries.get(keyDigest(email.internetMessageId));
+    expect(entry).toMatchObject({ state: 'processing' });
+    expect(entry?.leaseOwner).toBeUndefined();
+    world.sendResult = undefined;
+
+    expect((await world.handleUntilDone(email)).outcome).toBe(scenario.outcome);
+    expect(world.outcomeOf(email)).toBe(scenario.outcome);
+    expect(world.effects.sent.slice(before.sent.length)).toHaveLength(1);
+    expect(world.effects.folders.length - before.folders.length).toBe(scenario.outcome === 'provisioned' ? 1 : 0);
+    expect(world.effects.applications.length - before.applications.length).toBe(scenario.outcome === 'provisioned' ? 1 : 0);
+  });
+});
+
+describe('an unsettled reply beside a failing step', () => {
+  it('is a failure when the list item fails (retried as any failure), and a deferral when only the staff card does not', async () => {
+    const world = new InboundWorld();
+    const email = world.deliver({ subject: requestSubject(northshire), from: jo });
+    world.sendResult = { kind: 'later', reason: 'send-outcome-unknown', detail: 'may have been sent' };
+    world.failing = { name: 'applications.createOnce', error: new Error('503 from the list') };
+    await expect(world.attempt(email)).rejects.toThrow('503 from the list');
+
+    world.failing = { name: 'staff.post', error: new Error('Teams down') };
+    expect(await world.attempt(email)).toMatchObject({ kind: 'later', reason: 'send-outcome-unknown' });
+
+    world.failing = undefined;
+    world.sendResult = undefined;
+    expect((await world.handleUntilDone(email)).outcome).toBe('provisioned');
+    expect(world.effects.sent).toHaveLength(1);
+    expect(world.effects.applications).toHaveLength(1);
   });
 });
 
@@ -431,12 +493,10 @@ describe('the less travelled paths', () => {
 
   it('puts an email off for a minute when the sending rate is full', async () => {
     const world = new InboundWorld();
-    world.failing = { name: 'outgoing.sendOnce', error: new SendRateBusy('full') };
+    world.sendResult = { kind: 'later', reason: 'send-rate-busy', detail: 'full' };
     const email = world.deliver({ subject: requestSubject('Castle Medical Centre') });
 
-    const error = await world.handle(email).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(TryLater);
-    expect((error as TryLater).delaySeconds).toBe(60);
+    expect(await world.attempt(email)).toMatchObject({ kind: 'later', reason: 'send-rate-busy', delaySeconds: 60 });
   });
 
   it('still records a failed email when telling staff fails too', async () => {

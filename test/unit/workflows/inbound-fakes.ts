@@ -13,10 +13,10 @@ import type { ApplicationClaim, ClaimsPort, ClaimResult } from '../../../src/por
 import type { EvidenceFoldersPort, FolderAccessPort, ProvisionedFolder } from '../../../src/ports/evidence-folders.port.js';
 import type { InboundLedgerPort, InboundRecord } from '../../../src/ports/inbound-ledger.port.js';
 import type { InboxEmail, MailboxPort } from '../../../src/ports/mailbox.port.js';
-import type { OutgoingMailPort, OutgoingMessage } from '../../../src/ports/outgoing-mail.port.js';
+import type { OutgoingMailPort, OutgoingMessage, SendResult } from '../../../src/ports/outgoing-mail.port.js';
 import type { ReplyAllowanceDecision, ReplyLimitsPort } from '../../../src/ports/reply-limits.port.js';
-import type { Attempt, HandledEmail, InboundDependencies } from '../../../src/workflows/handle-inbound-message.js';
-import { handleInboundMessage, TryLater } from '../../../src/workflows/handle-inbound-message.js';
+import type { Attempt, HandledEmail, InboundDependencies, InboundResult } from '../../../src/workflows/handle-inbound-message.js';
+import { handleInboundMessage } from '../../../src/workflows/handle-inbound-message.js';
 import type { InboundMessageReference } from '../../../src/workflows/receive-notifications.js';
 
 import { Crash, CrashPoints } from './crash-points.js';
@@ -65,6 +65,8 @@ export interface Effects {
  */
 export class InboundWorld extends CrashPoints {
   now = new Date('2027-03-02T10:00:00Z');
+  /** What every send returns while set, instead of sending (an unsettled send, a full sending rate, another worker). */
+  sendResult: Exclude<SendResult, 'sent' | 'already-sent'> | undefined;
   readonly leaseMs = 60_000;
   readonly emails = new Map<string, InboxEmail>();
   readonly ledgerEntries = new Map<string, LedgerEntry>();
@@ -152,21 +154,34 @@ export class InboundWorld extends CrashPoints {
     return { kind: 'inbox-message', messageId: email.id, source: 'notification', notifiedAt: this.now.toISOString() };
   }
 
-  handle(email: InboxEmail, attempt: Partial<Attempt> = {}): Promise<HandledEmail> {
+  /** One attempt at the email, as the queue function sees it: handled, or put off. */
+  attempt(email: InboxEmail, attempt: Partial<Attempt> = {}): Promise<InboundResult> {
     this.sequence += 1;
     return handleInboundMessage(this.reference(email), this.deps, { owner: `worker-${this.sequence}`, final: false, ...attempt });
+  }
+
+  /** One attempt that must end in an outcome: being put off fails the test. */
+  async handle(email: InboxEmail, attempt: Partial<Attempt> = {}): Promise<HandledEmail> {
+    const result = await this.attempt(email, attempt);
+    if (result.kind === 'later') throw new Error(`expected an outcome, but the email was put off (${result.reason}): ${result.detail}`);
+    const { kind: _kind, ...handled } = result;
+    return handled;
   }
 
   /** What the queue does: handles the email again after each crash or deferral until it has an outcome. */
   async handleUntilDone(email: InboxEmail, rounds = 6): Promise<HandledEmail> {
     for (let round = 1; ; round += 1) {
       try {
-        return await this.handle(email);
+        const result = await this.attempt(email);
+        if (result.kind === 'handled') {
+          const { kind: _kind, ...handled } = result;
+          return handled;
+        }
+        if (round >= rounds) throw new Error(`still put off after ${rounds} rounds (${result.reason})`);
+        this.now = new Date(this.now.getTime() + result.delaySeconds * 1000);
       } catch (error) {
-        if (round >= rounds) throw error;
-        if (error instanceof TryLater) this.now = new Date(this.now.getTime() + error.delaySeconds * 1000);
-        else if (error instanceof Crash) this.revive();
-        else throw error;
+        if (round >= rounds || !(error instanceof Crash)) throw error;
+        this.revive();
       }
     }
   }
@@ -367,6 +382,7 @@ export class InboundWorld extends CrashPoints {
     return {
       sendOnce: (intent, message) =>
         this.call('outgoing.sendOnce', async () => {
+          if (this.sendResult) return this.sendResult;
           if (this.effects.sent.some((sent) => sent.intent === intent)) return 'already-sent';
           this.effects.sent.push({ intent, message: structuredClone(message) });
           return 'sent';

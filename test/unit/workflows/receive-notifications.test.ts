@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameSecret } from '../../../src/graph/change-notifications.js';
+import { sameSecret } from '../../../src/domain/change-notifications.js';
 import { receiveChangeNotifications, receiveLifecycleNotifications, validationHandshake } from '../../../src/workflows/receive-notifications.js';
 import type { InboundMessageReference, SubscriptionEvent, SubscriptionOwnership } from '../../../src/workflows/receive-notifications.js';
 

@@ -2,7 +2,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * Graph's change notification payloads, validated at the boundary.
+ * Graph's change notification payloads, validated at the boundary: pure parsing and sorting, so
+ * the webhook workflow needs no adapter.
  * https://learn.microsoft.com/graph/api/resources/changenotificationcollection
  */
 const changeNotificationSchema = z.object({
