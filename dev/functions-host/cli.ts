@@ -33,7 +33,7 @@ const startup = await checkStartup(process.env);
 if (startup.exitCode !== 0) stopWith(startup.exitCode, startup.problems);
 const { functionDefinitions } = await import('../../functions/definitions.js');
 const storage = process.env.AzureWebJobsStorage;
-if (!storage) stopWith(78, ['weqs cannot start: the local host needs AzureWebJobsStorage as a connection string (Azurite: UseDevelopmentStorage=true or `npm start`); identity-based storage is for Azure.']);
+if (!storage) stopWith(78, ['weqs cannot start: the local host needs AzureWebJobsStorage as a connection string (Azurite started with `npm run storage` or `npm start`, both with --disableTelemetry: UseDevelopmentStorage=true); identity-based storage is for Azure.']);
 // A bundled copy of this file runs from elsewhere, so the path to host.json can be given.
 const hostJsonPath = process.env.WEQS_HOST_JSON ?? join(projectRoot, 'host.json');
 const hostJson = await readHostJson(hostJsonPath).catch((error: unknown) => stopWith(78, [`weqs cannot start: ${error instanceof Error ? error.message : String(error)}`]));

@@ -122,7 +122,7 @@ export function describeServiceFailure(error: unknown, config: Config | undefine
       fix:
         current.statusCode === 403
           ? "grant the identity the storage data roles (infra/app/storage.bicep assigns them); role assignments take a few minutes to apply"
-          : 'check AzureWebJobsStorage or AzureWebJobsStorage__accountName (locally: is Azurite running, `npm run storage`?)',
+          : 'check AzureWebJobsStorage or AzureWebJobsStorage__accountName (locally: is Azurite running? `npm run storage` starts it in memory on loopback with --disableTelemetry)',
     };
   }
   const status = current.statusCode ?? current.status;

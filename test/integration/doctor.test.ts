@@ -192,7 +192,7 @@ describe('weqs doctor', () => {
         check: 'storage',
         verdict: 'fail',
         detail: `Azure Storage at http://127.0.0.1:${port}/devstoreaccount1 (the queue endpoint in AzureWebJobsStorage): nothing is listening there (connection refused)`,
-        fix: 'check AzureWebJobsStorage or AzureWebJobsStorage__accountName (locally: is Azurite running, `npm run storage`?)',
+        fix: 'check AzureWebJobsStorage or AzureWebJobsStorage__accountName (locally: is Azurite running? `npm run storage` starts it in memory on loopback with --disableTelemetry)',
       });
       for (const check of ['criteria catalogue', 'poison queue', 'organisation directory']) expect(line(lines, check)).toMatchObject({ verdict: 'fail', detail: 'not checked: Azure Storage did not answer (see the storage line)' });
       // What does not need storage is still checked.

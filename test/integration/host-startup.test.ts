@@ -45,7 +45,7 @@ describe("the host's start-up when a service is unreachable or refuses", () => {
     const result = await startHost({ ...(await readLocalSettings()), AzureWebJobsStorage: azuriteAt(storagePort), WEQS_AUTHORITY_HOST: authority, WEQS_GRAPH_BASE_URL: authority });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`weqs cannot start: Azure Storage at http://127.0.0.1:${storagePort}/devstoreaccount1 (the queue endpoint in AzureWebJobsStorage) — nothing is listening there (connection refused).`);
-    expect(result.stderr).toContain('What to do: check AzureWebJobsStorage or AzureWebJobsStorage__accountName (locally: is Azurite running, `npm run storage`?)');
+    expect(result.stderr).toContain('What to do: check AzureWebJobsStorage or AzureWebJobsStorage__accountName (locally: is Azurite running? `npm run storage` starts it in memory on loopback with --disableTelemetry)');
     expect(result.stderr).toContain(`weqs cannot start: Entra ID (token for Microsoft Graph) at ${authority} — its OpenID configuration could not be fetched (nothing answered there, or it is not an Entra ID authority).`);
     expect(result.stderr).toContain('What to do: check WEQS_AUTHORITY_HOST');
     expect(result.stderr).not.toMatch(noStackTrace);
