@@ -1,14 +1,9 @@
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type { OutgoingMessage } from '../ports/outgoing-mail.port.js';
 
-export interface OutgoingEmail {
-  from: { name: string; address: string };
-  to: { name?: string; address: string }[];
-  subject: string;
-  text: string;
-  html: string;
-  /** The internetMessageId being answered, so mail clients thread the reply. */
-  inReplyTo?: string;
-  references?: string[];
+/** A message as composed: the port's message with its sender settled and its intent's token. */
+export interface OutgoingEmail extends OutgoingMessage {
+  from: NonNullable<OutgoingMessage['from']>;
   /** The send intent's token, also in a header for people reading the message source (weqs finds its Sent Items copies by an extended property, as Sent Items drops custom headers). */
   intentToken: string;
 }
