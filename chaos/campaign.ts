@@ -13,6 +13,7 @@ import type { ReviewPhaseReport } from './review-phase.js';
 import { isStorageFaultProxy, startStorageFaultProxy } from './storage-fault-proxy.js';
 import type { StorageFaultKind } from './storage-fault-proxy.js';
 import type { Stack, StackOptions } from '../test/support/stack.js';
+import { sleep } from '../src/resilience/retry.js';
 
 /**
  * Short waits, so a run is not mostly waiting: the timings below are settings whose production
@@ -100,7 +101,6 @@ export interface ChaosReport {
   schedule: { graph: FaultRuleInput[]; storage: { writeRate: number; latencyRate: number; latencyMs: number; seed: number } };
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Delivery {
   kind: 'new' | 'second' | 'unrelated';

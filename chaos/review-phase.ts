@@ -8,6 +8,7 @@ import type { ReviewJobName } from '../src/workflows/review/review-jobs.js';
 import type { Tables } from '../src/storage/tables.js';
 import type { Stack } from '../test/support/stack.js';
 import { checkIntents } from './intent-check.js';
+import { sleep } from '../src/resilience/retry.js';
 
 /**
  * The review jobs of one chaos run, on a virtual clock (the jobs' as-of time; the emulator keeps
@@ -40,7 +41,6 @@ export interface ReviewPhaseReport {
 const awards = ['Gold', 'Silver', 'Bronze', 'Not awarded'] as const;
 const noonUk = (date: string): Date => new Date(ukStartOfDay(date).getTime() + 12 * 3_600_000);
 const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Job runs of the phase in order: what day, which job. */
 function schedule(cycle: ReviewCycle, reminderDays: readonly number[]): { at: Date; job: ReviewJobName }[] {

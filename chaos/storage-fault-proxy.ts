@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RunningAzurite } from '../dev/storage-emulator.js';
 import { seededRandom } from '../emulator/faults.js';
+import { sleep } from '../src/resilience/retry.js';
 
 /**
  * Azurite behind a small HTTP proxy that fails storage calls at random, seen by every storage
@@ -46,7 +47,6 @@ const shares: [Exclude<StorageFaultKind, 'storage latency'>, number][] = [
 ];
 
 const emptyKinds = (): Record<StorageFaultKind, number> => ({ '503 before write': 0, '500 after write': 0, 'reset before write': 0, 'reset after write': 0, 'storage latency': 0 });
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Azure Storage's error body, so the SDKs parse the failure as they would the service's. */
 function storageError(response: ServerResponse, status: 500 | 503, service: Service): void {

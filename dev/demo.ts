@@ -3,6 +3,7 @@ import { outcomeDescriptions } from '../src/domain/inbound-outcome.js';
 import { InboundLedger } from '../src/storage/inbound-ledger.js';
 import type { InboundRecord } from '../src/storage/inbound-ledger.js';
 import { Tables } from '../src/storage/tables.js';
+import { sleep } from '../src/resilience/retry.js';
 
 /** Sample emails for `npm start`: what a morning in the inbox looks like. */
 export const demoEmails: { label: string; email: InboundEmail }[] = [
@@ -13,7 +14,6 @@ export const demoEmails: { label: string; email: InboundEmail }[] = [
   { label: 'a name several practices share', email: { from: { name: 'Pat Lee', address: 'pat.lee@nhs.example' }, subject: 'Work Experience Quality Standard – The Surgery', body: 'Hello' } },
 ];
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Delivers the sample emails and reports, in plain language, what weqs did with each. */
 export async function runDemo(emulator: EmulatorClient, storageConnectionString: string, print: (line: string) => void): Promise<void> {

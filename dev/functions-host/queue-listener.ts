@@ -4,6 +4,7 @@ import type { StorageQueueHandler } from '@azure/functions';
 import type { QueueClient, DequeuedMessageItem } from '@azure/storage-queue';
 import type { Logger } from 'pino';
 import type { QueueSettings } from './host-json.js';
+import { sleep } from '../../src/resilience/retry.js';
 
 export interface QueueListenerOptions {
   functionName: string;
@@ -16,7 +17,6 @@ export interface QueueListenerOptions {
   log: Logger;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function decode(message: DequeuedMessageItem, encoding: QueueSettings['messageEncoding']): { raw: string; value: unknown } {
   const raw = encoding === 'base64' ? Buffer.from(message.messageText, 'base64').toString('utf8') : message.messageText;
