@@ -62,8 +62,3 @@ export function withCorrelation<T>(bindings: { correlationId?: string; [key: str
 export function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(typeof value === 'string' ? value : JSON.stringify(value));
 }
-
-/** Removes the query string (where webhook signatures live) before a URL is logged. */
-export function redactUrl(url: string): string {
-  return url.split('?')[0] ?? url;
-}

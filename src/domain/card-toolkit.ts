@@ -103,12 +103,9 @@ export interface TeamsWebhookPayload {
   attachments: [CardAttachment];
 }
 
-/** Teams refuses messages above about 28 KB. */
-export const TEAMS_MESSAGE_LIMIT_BYTES = 28 * 1024;
-
 /**
- * The size weqs keeps every payload under: failures have been reported from about 21 KB, well
- * below the documented limit, and the flow wraps the card in its own envelope.
+ * The size weqs keeps every payload under. Teams refuses messages above about 28 KB, failures have
+ * been reported from about 21 KB, and the flow wraps the card in its own envelope.
  */
 export const CARD_PAYLOAD_BUDGET_BYTES = 20_000;
 
